@@ -1,0 +1,3 @@
+from reconnect_analysis.cli import cli
+
+cli(prog_name="reconnect")
