@@ -1,0 +1,1 @@
+"""Weekly reports: notebook execution, HTML and PDF rendering, the caseload batch."""
