@@ -1,0 +1,151 @@
+"""Write simulated clients as a native export folder, byte for byte reproducible.
+
+Files: ``entries.csv``, ``events.csv``, ``weekly_screen.csv`` (comma-separated, UTF-8,
+``\\n`` line endings, RFC-4180 quoting, ``true``/``false``, empty cell = missing) and
+``demo_truth.json`` (sorted keys). Numbers are written with at most six significant digits
+(``7``, ``6.5``, ``7.25``); nothing depends on the clock, the locale or the time zone of
+the machine.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, time, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import numpy as np
+import pandas as pd
+
+from reconnect_analysis.demo.archetypes import Period
+from reconnect_analysis.demo.plan import CUES, SHIFTS
+from reconnect_analysis.demo.simulate import SCREEN_BOOLS, SCREEN_NUMBERS, ClientData
+
+TIME_ZONE = "Europe/Berlin"
+
+ENTRY_COLUMNS = (
+    "client_id", "date", "submitted_at", "numbness", "numbness_form", "arousal",
+    *(f"cue_{cue}" for cue in CUES), *(f"cue_{cue}_minutes" for cue in CUES),
+    *SHIFTS, "interest_pct",
+    "sleep_hours", "wake_time", "alcohol_drinks", "cannabis", "late_scrolling",
+    "recovery_block", "conflict", "daylight_walk",
+    "self_harm_thoughts", "unsafe", "hopelessness",
+    "flag_dissociation", "flag_psychotic", "flag_cannot_self_care", "flag_head_injury",
+    "note",
+)
+EVENT_COLUMNS = ("client_id", "date", "kind", "detail")
+SCREEN_COLUMNS = ("client_id", "week_start", "duration_two_weeks", *SCREEN_NUMBERS,
+                  "risk_hopelessness", "risk_self_harm", "risk_dangerous_coping")
+_TEXT = ("numbness_form", "note")
+_BOOL_LABELS = np.array(["false", "true", ""], dtype=object)
+_HHMM = np.array([f"{m // 60:02d}:{m % 60:02d}" for m in range(24 * 60)], dtype=object)
+
+
+def format_numbers(values: np.ndarray) -> np.ndarray:
+    """Numbers as text: whole numbers without a decimal point, NaN as ''.
+
+    >>> format_numbers(np.array([7.0, 6.5, np.nan, -1.0, 7.25])).tolist()
+    ['7', '6.5', '', '-1', '7.25']
+    """
+    values = np.asarray(values, dtype=float)
+    out = np.full(values.shape, "", dtype=object)
+    known = ~np.isnan(values)
+    uniques, inverse = np.unique(values[known], return_inverse=True)
+    labels = np.array([f"{v:.6g}" for v in uniques], dtype=object)
+    out[known] = labels[inverse] if len(uniques) else labels
+    return out
+
+
+def format_booleans(values: np.ndarray) -> np.ndarray:
+    """1/0/NaN as ``true``/``false``/''.
+
+    >>> format_booleans(np.array([1.0, 0.0, np.nan])).tolist()
+    ['true', 'false', '']
+    """
+    values = np.asarray(values, dtype=float)
+    code = np.where(np.isnan(values), 2, values).astype(int)
+    return _BOOL_LABELS[code]
+
+
+def _calendar(period: Period) -> tuple[np.ndarray, np.ndarray]:
+    """ISO date and Europe/Berlin UTC offset (at noon) of every day of the period."""
+    zone = ZoneInfo(TIME_ZONE)
+    dates, offsets = [], []
+    for i in range(period.n_days):
+        day = period.start + timedelta(days=i)
+        offset = datetime.combine(day, time(12, 0), tzinfo=zone).utcoffset()
+        minutes = int(offset.total_seconds() // 60)
+        sign = "+" if minutes >= 0 else "-"
+        dates.append(day.isoformat())
+        offsets.append(f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}")
+    return np.array(dates, dtype=object), np.array(offsets, dtype=object)
+
+
+def entries_frame(clients: dict[str, ClientData], period: Period) -> pd.DataFrame:
+    """All clients' entry rows as text cells, in :data:`ENTRY_COLUMNS` order."""
+    dates, offsets = _calendar(period)
+    parts = [data.entries for data in clients.values()]
+    sizes = [len(part["day"]) for part in parts]
+    joined = {name: np.concatenate([part[name] for part in parts])
+              for name in parts[0]} if parts else {}
+    day = joined["day"].astype(int)
+    columns: dict[str, np.ndarray] = {
+        "client_id": np.repeat(np.array(list(clients), dtype=object), sizes),
+        "date": dates[day],
+        "submitted_at": dates[day] + "T" + _HHMM[joined["submit_min"].astype(int)] + ":00"
+        + offsets[day],
+    }
+    wake = joined["wake_time"]
+    wake_text = np.full(len(wake), "", dtype=object)
+    known = ~np.isnan(wake)
+    wake_text[known] = _HHMM[wake[known].astype(int)]
+    for name in ENTRY_COLUMNS[3:]:
+        if name == "wake_time":
+            columns[name] = wake_text
+        elif name in _TEXT:
+            columns[name] = joined[name].astype(object)
+        elif name.startswith(("cue_", "shift_", "flag_")) and not name.endswith("_minutes") \
+                or name in ("cannabis", "late_scrolling", "recovery_block", "conflict",
+                            "daylight_walk", "self_harm_thoughts", "unsafe"):
+            columns[name] = format_booleans(joined[name])
+        else:
+            columns[name] = format_numbers(joined[name])
+    return pd.DataFrame(columns, columns=list(ENTRY_COLUMNS))
+
+
+def screen_frame(clients: dict[str, ClientData], period: Period) -> pd.DataFrame:
+    """One weekly-screen row per client and week, as text cells."""
+    mondays = np.array([period.iso(7 * w) for w in range(period.weeks)], dtype=object)
+    parts = [data.screen for data in clients.values()]
+    joined = {name: np.concatenate([part[name] for part in parts]) for name in parts[0]}
+    sizes = [len(part["week"]) for part in parts]
+    columns = {
+        "client_id": np.repeat(np.array(list(clients), dtype=object), sizes),
+        "week_start": mondays[joined["week"].astype(int)],
+    }
+    for name in SCREEN_COLUMNS[2:]:
+        values = joined[name]
+        columns[name] = (format_booleans(values) if name in SCREEN_BOOLS
+                         else format_numbers(values))
+    return pd.DataFrame(columns, columns=list(SCREEN_COLUMNS))
+
+
+def events_frame(clients: dict[str, ClientData], period: Period) -> pd.DataFrame:
+    """Every client's events (lever starts, medication changes), by client and date."""
+    rows = [(client_id, period.iso(day), kind, detail)
+            for client_id, data in clients.items()
+            for day, kind, detail in sorted(data.events)]
+    return pd.DataFrame(rows, columns=list(EVENT_COLUMNS), dtype=object)
+
+
+def write_csv(frame: pd.DataFrame, path: Path) -> Path:
+    """Write a text frame as UTF-8 CSV with ``\\n`` line endings and minimal quoting."""
+    frame.to_csv(path, index=False, lineterminator="\n", encoding="utf-8")
+    return path
+
+
+def write_json(data: dict, path: Path) -> Path:
+    """Write JSON with sorted keys and a final newline (stable bytes)."""
+    path.write_text(json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n",
+                    encoding="utf-8", newline="\n")
+    return path
