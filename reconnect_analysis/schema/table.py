@@ -1,0 +1,256 @@
+"""Validation of one raw table: parse, check, set aside, merge; every row gets one outcome."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from reconnect_analysis.config import DEFAULTS, Settings
+from reconnect_analysis.io.raw import READER_PROBLEM
+from reconnect_analysis.schema import coerce, merge, risks
+from reconnect_analysis.schema.contract import Schema, TableSpec
+from reconnect_analysis.schema.problems import Problems
+from reconnect_analysis.schema.rules import Rule, check_with_pandas, rules_for
+
+KEPT, MERGED, QUARANTINED = "kept", "merged", "quarantined"
+
+
+@dataclass
+class TableResult:
+    """What became of one raw table."""
+
+    name: str
+    clean: pd.DataFrame
+    problems: pd.DataFrame
+    """Columns ``_pos, column, value, reason, action``."""
+    risks: pd.DataFrame
+    outcome: np.ndarray
+    """Per input row: kept, merged or quarantined."""
+    counts: dict = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    sources: tuple = ()
+    """``(source_file, source_row)`` arrays by input row position."""
+
+
+def validate_table(raw: pd.DataFrame, table: TableSpec, schema: Schema, *,
+                   latest: pd.Timestamp, settings: Settings = DEFAULTS,
+                   checker=None) -> TableResult:
+    """Validate one raw table.
+
+    Parameters
+    ----------
+    raw
+        Canonical columns as the reader gave them, plus ``source_file`` and ``source_row``
+        (and optionally ``_reader_problem``).
+    latest
+        The latest plausible date (the run's date plus one day).
+    checker
+        ``checker(typed_frame, rules, latest=...) -> {rule: failing positions}``; the
+        great-expectations runner by default, the pandas reference checker in some tests.
+    """
+    if checker is None:
+        checker = check_with_pandas
+    n = len(raw)
+    raw = raw.reset_index(drop=True)
+    problems = Problems()
+    notes: list[str] = []
+    row_bad = np.zeros(n, dtype=bool)
+
+    if READER_PROBLEM in raw.columns:
+        reader = raw[READER_PROBLEM].fillna("").astype(str).to_numpy()
+        hit = np.flatnonzero(reader != "")
+        for code in pd.unique(reader[hit]):
+            where = hit[reader[hit] == code]
+            for part in str(code).split(";"):
+                problems.add(where, column="", reason=part.strip(), action="quarantine")
+        row_bad[hit] = True
+
+    typed: dict[str, object] = {}
+    for spec in table.fields.values():
+        if spec.name not in raw.columns:
+            continue
+        if spec.type == "timestamp":
+            utc, local, reasons = coerce.parse_timestamp(raw[spec.name], spec, schema)
+            typed[spec.name] = pd.Series(utc).reset_index(drop=True)
+            typed[f"_{spec.name}_local_date"] = local
+        else:
+            values, reasons = coerce.PARSERS[spec.type](raw[spec.name], spec, schema)
+            typed[spec.name] = values
+        _record(problems, raw[spec.name], reasons, spec, row_bad)
+
+    frame = _typed_frame(typed, table, n)
+    if "submitted_at" in table.fields and "_submitted_at_local_date" in frame.columns:
+        fill = (frame["date"].isna().to_numpy().copy() if "date" in frame.columns
+                else np.ones(n, bool))
+        date_failed = _failed_positions(problems, "date")
+        fill[date_failed] = False
+        local = frame["_submitted_at_local_date"]
+        usable = fill & local.notna().to_numpy()
+        if "date" not in frame.columns:
+            frame["date"] = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
+        if usable.any():
+            frame.loc[usable, "date"] = local[usable]
+            notes.append(f"{table.name}: date taken from submitted_at in {int(usable.sum())} "
+                         "rows without a date")
+    recovered = _best_dates(frame, n)
+    if "_submitted_at_local_date" in frame.columns:
+        local = frame["_submitted_at_local_date"].to_numpy(dtype="datetime64[ns]")
+        recovered = np.where(np.isnat(recovered), local, recovered)
+    frame = frame.drop(columns=[c for c in frame.columns if c.endswith("_local_date")])
+
+    for spec in table.fields.values():
+        if spec.monday and spec.name in frame.columns:
+            dates = frame[spec.name]
+            bad = np.flatnonzero(dates.notna().to_numpy() & (dates.dt.dayofweek != 0).to_numpy())
+            problems.add(bad, column=spec.name, reason=f"not_monday:{spec.name}",
+                         action="quarantine" if spec.quarantines_row else "blank",
+                         values=dates.iloc[bad].dt.strftime("%Y-%m-%d"))
+            _apply(frame, spec.name, bad, spec.quarantines_row, row_bad)
+
+    rules = [rule for rule in rules_for(table, schema)
+             if rule.column in frame.columns or rule.kind == "not_null"]
+    for rule in rules:
+        if rule.column not in frame.columns:
+            # a required column absent from the whole table: every row misses it
+            problems.add(np.arange(n), column=rule.column, reason=rule.reason,
+                         action="quarantine")
+            row_bad[:] = True
+    present_rules = [rule for rule in rules if rule.column in frame.columns]
+    failures = checker(frame, present_rules, latest=latest)
+    for rule in present_rules:
+        bad = np.asarray(failures.get(rule, []), dtype=np.int64)
+        if rule.kind == "not_null":
+            bad = np.setdiff1d(bad, _failed_positions(problems, rule.column))
+        values = None
+        if rule.kind != "not_null":
+            values = _shown(frame[rule.column].iloc[bad], table.fields[rule.column].type)
+        problems.add(bad, column=rule.column, reason=rule.reason,
+                     action="quarantine" if rule.quarantines_row else "blank", values=values)
+        _apply(frame, rule.column, bad, rule.quarantines_row, row_bad)
+
+    frame["source_file"] = raw["source_file"].to_numpy(dtype=object)
+    frame["source_row"] = raw["source_row"].to_numpy(dtype=np.int64)
+    frame["_pos"] = np.arange(n, dtype=np.int64)
+
+    outcome = np.full(n, KEPT, dtype=object)
+    outcome[row_bad] = QUARANTINED
+    good = frame[~row_bad]
+    schema_columns = [c for c in table.fields if c in good.columns]
+    dups = merge.duplicate_positions(good, schema_columns)
+    problems.add(dups, column="", reason="duplicate", action="quarantine")
+    good = good[~good["_pos"].isin(dups)]
+    conflicts = np.array([], dtype=np.int64)
+    if table.name == "entries":
+        conflicts = merge.conflict_positions(good)
+        problems.add(conflicts, column="submitted_at", reason="conflict", action="quarantine",
+                     values=good.set_index("_pos").loc[conflicts, "submitted_at"]
+                     .dt.strftime("%Y-%m-%dT%H:%M:%SZ") if conflicts.size else None)
+        good = good[~good["_pos"].isin(conflicts)]
+    outcome[dups] = QUARANTINED
+    outcome[conflicts] = QUARANTINED
+    clean, merged_away = merge.merge_by_key(good, table)
+    outcome[merged_away] = MERGED
+
+    rescued = risks.rescue(raw, table, schema,
+                           client_ids=_usable_ids(frame, table, problems, n),
+                           dates=recovered, settings=settings)
+    rescued["from_quarantine"] = outcome[rescued["_pos"].to_numpy(dtype=np.int64)] == QUARANTINED
+
+    counts = {
+        "rows_read": n,
+        "rows_kept": int((outcome == KEPT).sum()),
+        "rows_merged": int((outcome == MERGED).sum()),
+        "rows_quarantined": int((outcome == QUARANTINED).sum()),
+    }
+    if counts["rows_kept"] != len(clean):
+        raise RuntimeError(f"{table.name}: {counts['rows_kept']} kept rows but {len(clean)} "
+                           "output rows (bug in the merge)")
+    clean = clean.drop(columns=["_pos"]).reset_index(drop=True)
+    if table.key and "n_entries" not in clean.columns:
+        clean["n_entries"] = np.int64(1)
+    if not table.key:
+        clean = clean.drop(columns=["n_entries"], errors="ignore")
+    return TableResult(name=table.name, clean=clean, problems=problems.frame(),
+                       risks=rescued, outcome=outcome, counts=counts, notes=notes,
+                       sources=(raw["source_file"].to_numpy(dtype=object),
+                                raw["source_row"].to_numpy(dtype=np.int64)))
+
+
+def _record(problems: Problems, raw_column: pd.Series, reasons: np.ndarray, spec,
+            row_bad: np.ndarray) -> None:
+    reasons = np.asarray(reasons, dtype=object)
+    has = np.flatnonzero(pd.notna(reasons))
+    if has.size == 0:
+        return
+    for reason in pd.unique(reasons[has]):
+        where = has[reasons[has] == reason]
+        if str(reason).startswith("truncated_text"):
+            problems.add(where, column=spec.name, reason=reason, action="fix")
+            continue
+        values = None if spec.type == "text" else raw_column.iloc[where].to_numpy(dtype=object)
+        action = "quarantine" if spec.quarantines_row else "blank"
+        problems.add(where, column=spec.name, reason=reason, action=action, values=values)
+        if spec.quarantines_row:
+            row_bad[where] = True
+
+
+def _apply(frame: pd.DataFrame, column: str, bad: np.ndarray, quarantines_row: bool,
+           row_bad: np.ndarray) -> None:
+    if bad.size == 0:
+        return
+    if quarantines_row:
+        row_bad[bad] = True
+    else:
+        frame.loc[frame.index[bad], column] = None
+
+
+def _failed_positions(problems: Problems, column: str) -> np.ndarray:
+    found = problems.frame()
+    return found.loc[found["column"] == column, "_pos"].to_numpy(dtype=np.int64)
+
+
+def _typed_frame(typed: dict, table: TableSpec, n: int) -> pd.DataFrame:
+    frame = pd.DataFrame(index=pd.RangeIndex(n))
+    for name, values in typed.items():
+        spec = table.fields.get(name)
+        kind = spec.type if spec is not None else "date"
+        if kind == "number":
+            frame[name] = np.asarray(values, dtype=float)
+        elif kind == "boolean":
+            frame[name] = pd.array(values, dtype="boolean")
+        elif kind == "date":
+            frame[name] = pd.Series(values).astype("datetime64[ns]")
+        elif kind == "timestamp":
+            frame[name] = pd.Series(values).astype("datetime64[ns, UTC]")
+        else:
+            frame[name] = pd.Series(values, dtype=object)
+    return frame
+
+
+def _shown(values: pd.Series, kind: str):
+    if kind == "date":
+        return values.dt.strftime("%Y-%m-%d").to_numpy(dtype=object)
+    if kind == "text":
+        return None
+    return values.to_numpy(dtype=object)
+
+
+def _usable_ids(frame: pd.DataFrame, table: TableSpec, problems: Problems, n: int) -> np.ndarray:
+    if "client_id" not in frame.columns:
+        return np.full(n, None, dtype=object)
+    ids = frame["client_id"].to_numpy(dtype=object).copy()
+    bad = _failed_positions(problems, "client_id")
+    ids[bad] = None
+    return ids
+
+
+def _best_dates(frame: pd.DataFrame, n: int) -> np.ndarray:
+    for column in ("date", "week_start"):
+        if column in frame.columns:
+            return frame[column].to_numpy(dtype="datetime64[ns]")
+    return np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
+
+
+__all__ = ["Rule", "TableResult", "check_with_pandas", "validate_table"]
