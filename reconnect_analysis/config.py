@@ -43,5 +43,38 @@ class Settings:
     hopelessness_alert_level: int = 2
     """Hopelessness (0-3) at or above this counts as a risk answer."""
 
+    # Analysis periods (trend engine, see docs/metrics.md)
+    analysis_weeks: int = 8
+    """Trends and links use the last this-many weeks (to ``end``) when no ``start`` is given."""
+    episode_max_gap_days: int = 7
+    """Unlogged days inside a numb episode neither end nor extend it, up to this many in a row;
+    a longer unlogged gap ends the episode (it is not known to have gone on)."""
+    min_days_per_group: int = 3
+    """A link needs at least this many practice days and this many no-practice days."""
+    possible_link_confidence: float = 0.80
+    """A link is 'possible' when this (narrower) bootstrap interval excludes zero."""
+    clear_link_min_rho: float = 0.2
+    """A link is 'clear' when the full interval excludes zero and the correlation is this big."""
+    min_days_in_event_window: int = 5
+    """Fewer logged days before or after an event than this: 'not enough data yet'."""
+    window_test_alpha: float = 0.05
+    """Significance level for before/after comparisons, trends and the missed-day check."""
+
+    # Arousal zones (arousal is -3 ... +3)
+    hypoarousal_max: float = -2.0
+    """Arousal at or below this is hypoarousal (shut down, fog)."""
+    hyperarousal_min: float = 2.0
+    """Arousal at or above this is hyperarousal (anxious, racing); between is the window."""
+
+    # Missed days after hard days (missing not at random)
+    missing_numbness_trigger: float = 7.0
+    """A high-numbness day has numbness at or above this."""
+    missing_alcohol_trigger: float = 3.0
+    """A high-alcohol day has at least this many drinks."""
+    min_trigger_days: int = 5
+    """Fewer trigger days than this: the missed-day check says nothing."""
+    missing_rate_margin: float = 0.15
+    """Missed-next-day rate after trigger days must exceed the other rate by this much."""
+
 
 DEFAULTS = Settings()
