@@ -50,9 +50,13 @@ def rules_for(table: TableSpec, schema: Schema) -> list[Rule]:
     return rules
 
 
-def check_with_pandas(frame: pd.DataFrame, rules: list[Rule], *, latest: pd.Timestamp
+def check_with_pandas(frame: pd.DataFrame, rules: list[Rule], *, latest: pd.Timestamp,
+                      table_name: str = "", schema: Schema | None = None
                       ) -> dict[Rule, np.ndarray]:
-    """Reference checker: failing row positions per rule (nulls pass all but not_null)."""
+    """Reference checker: failing row positions per rule (nulls pass all but not_null).
+
+    A second implementation of the great-expectations suites, used by the tests.
+    """
     failures = {}
     for rule in rules:
         if rule.column not in frame.columns:

@@ -51,7 +51,7 @@ def validate_table(raw: pd.DataFrame, table: TableSpec, schema: Schema, *,
         great-expectations runner by default, the pandas reference checker in some tests.
     """
     if checker is None:
-        checker = check_with_pandas
+        from reconnect_analysis.schema.suites import check_with_gx as checker
     n = len(raw)
     raw = raw.reset_index(drop=True)
     problems = Problems()
@@ -118,7 +118,7 @@ def validate_table(raw: pd.DataFrame, table: TableSpec, schema: Schema, *,
                          action="quarantine")
             row_bad[:] = True
     present_rules = [rule for rule in rules if rule.column in frame.columns]
-    failures = checker(frame, present_rules, latest=latest)
+    failures = checker(frame, present_rules, latest=latest, table_name=table.name)
     for rule in present_rules:
         bad = np.asarray(failures.get(rule, []), dtype=np.int64)
         if rule.kind == "not_null":
@@ -126,6 +126,9 @@ def validate_table(raw: pd.DataFrame, table: TableSpec, schema: Schema, *,
         values = None
         if rule.kind != "not_null":
             values = _shown(frame[rule.column].iloc[bad], table.fields[rule.column].type)
+            if rule.column in raw.columns and table.fields[rule.column].type != "text":
+                written = raw[rule.column].iloc[bad].map(coerce._as_text).to_numpy(dtype=object)
+                values = np.where(written != "", written, values)
         problems.add(bad, column=rule.column, reason=rule.reason,
                      action="quarantine" if rule.quarantines_row else "blank", values=values)
         _apply(frame, rule.column, bad, rule.quarantines_row, row_bad)
