@@ -26,6 +26,8 @@ __all__ = ["ARCHETYPES", "DemoResult", "client_ids", "generate", "period_of"]
 DEFAULT_END_WEEK = "2026-W47"
 MAX_CLIENTS = 100_000
 MAX_WEEKS = 520
+BATCH = 200
+"""Clients simulated and written together (bounds memory; output does not depend on it)."""
 
 
 @dataclass
@@ -112,21 +114,26 @@ def generate(out_dir: str | Path, *, seed: int = 1, clients: int = 12, weeks: in
     weeks = _check("weeks", weeks, 1, MAX_WEEKS)
     period = period_of(weeks=weeks, end_week=end_week)
     ids = client_ids(clients)
-    data: dict[str, ClientData] = {}
-    truth_clients: dict[str, dict] = {}
-    for index, client_id in enumerate(ids):
-        # one independent stream per client position: adding clients never changes others
-        rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(index,)))
-        archetype = archetype_of(index)
-        plan = ARCHETYPES[archetype](rng, period)
-        data[client_id] = simulate(plan, rng)
-        truth_clients[client_id] = {"archetype": archetype, "planted": plan.truth}
-
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    entries = export.entries_frame(data, period)
-    events = export.events_frame(data, period)
-    screens = export.screen_frame(data, period)
+    paths = {"entries": out / "entries.csv", "events": out / "events.csv",
+             "weekly_screen": out / "weekly_screen.csv", "truth": out / "demo_truth.json"}
+    truth_clients: dict[str, dict] = {}
+    with export.CsvTable(paths["entries"], export.ENTRY_COLUMNS) as entries, \
+            export.CsvTable(paths["events"], export.EVENT_COLUMNS) as events, \
+            export.CsvTable(paths["weekly_screen"], export.SCREEN_COLUMNS) as screens:
+        for first in range(0, clients, BATCH):   # batches keep memory flat for big caseloads
+            batch: dict[str, ClientData] = {}
+            for index in range(first, min(first + BATCH, clients)):
+                # one independent stream per client position: more clients never change others
+                rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(index,)))
+                archetype = archetype_of(index)
+                plan = ARCHETYPES[archetype](rng, period)
+                batch[ids[index]] = simulate(plan, rng)
+                truth_clients[ids[index]] = {"archetype": archetype, "planted": plan.truth}
+            entries.write(export.entry_cells(batch, period))
+            screens.write(export.screen_cells(batch, period))
+            events.write_rows(export.event_rows(batch, period))
     truth = {
         "generator": {"seed": seed, "clients": clients, "weeks": weeks,
                       "end_week": end_week, "time_zone": export.TIME_ZONE,
@@ -136,13 +143,8 @@ def generate(out_dir: str | Path, *, seed: int = 1, clients: int = 12, weeks: in
                        for name, func in ARCHETYPES.items()},
         "clients": truth_clients,
     }
-    paths = {
-        "entries": export.write_csv(entries, out / "entries.csv"),
-        "events": export.write_csv(events, out / "events.csv"),
-        "weekly_screen": export.write_csv(screens, out / "weekly_screen.csv"),
-        "truth": export.write_json(truth, out / "demo_truth.json"),
-    }
+    export.write_json(truth, paths["truth"])
     return DemoResult(out_dir=out, paths=paths, truth=truth, n_clients=clients,
-                      n_days=period.n_days, n_entries=len(entries), n_events=len(events),
-                      n_screens=len(screens),
+                      n_days=period.n_days, n_entries=entries.rows, n_events=events.rows,
+                      n_screens=screens.rows,
                       period=(period.iso(0), period.iso(period.n_days - 1)))

@@ -117,7 +117,7 @@ def medication_blunting(rng: np.random.Generator, period: Period) -> Plan:
         logged=_logged(rng, n, 0.92),
         adherence=np.full(n, 0.6),
         numbness=ramp(n, 4.5, 6.5, first=change, last=onset),
-        shift_base=ramp(n, 0.25, 0.08, first=change, last=onset),
+        shift_base=ramp(n, 0.30, 0.06, first=change, last=onset),
         interest_base=ramp(n, 16.0, 6.0, first=change, last=onset),
         shift_lag=0.05,
         forms=(0.3, 0.3, 0.4),
@@ -127,7 +127,7 @@ def medication_blunting(rng: np.random.Generator, period: Period) -> Plan:
     plan.truth = {
         "dose_change": period.iso(change), "effect_from": period.iso(onset),
         "numbness_before": 4.5, "numbness_after": 6.5, "numbness_rise": 2.0,
-        "shift_prob_before": 0.25, "shift_prob_after": 0.08,
+        "shift_prob_before": 0.30, "shift_prob_after": 0.06,
         "interest_before": 16.0, "interest_after": 6.0, "form_after": "blunted",
     }
     return plan
@@ -147,11 +147,11 @@ def burnout_lever(rng: np.random.Generator, period: Period) -> Plan:
         interest_base=step(n, 5.0, 12.0, at=lever),
         shift_lag=0.1,
         forms=(0.3, 0.8, 0.4),
-        wake_mean=7 * 60 + 30,
+        wake_mean=7 * 60 + 45,
         wake_sd=step(n, 90.0, 20.0, at=lever),
         sleep_mean=step(n, 6.0, 7.2, at=lever),
         sleep_sd=step(n, 1.2, 0.5, at=lever),
-        alcohol_p=step(n, 0.5, 0.1, at=lever),
+        alcohol_p=step(n, 0.55, 0.1, at=lever),
         late_scrolling_p=step(n, 0.6, 0.25, at=lever),
         recovery_p=step(n, 0.1, 0.45, at=lever),
         conflict_p=step(n, 0.3, 0.1, at=lever),
@@ -160,8 +160,8 @@ def burnout_lever(rng: np.random.Generator, period: Period) -> Plan:
     )
     plan.truth = {
         "lever": "consistent wake time", "lever_start": period.iso(lever),
-        "wake_sd_min_before": 90.0, "wake_sd_min_after": 20.0,
-        "alcohol_days_per_week_before": 3.5, "alcohol_days_per_week_after": 0.7,
+        "wake_mean": "07:45", "wake_sd_min_before": 90.0, "wake_sd_min_after": 20.0,
+        "alcohol_days_per_week_before": 3.85, "alcohol_days_per_week_after": 0.7,
         "conflict_p_before": 0.3, "conflict_p_after": 0.1,
         "sleep_hours_before": 6.0, "sleep_hours_after": 7.2,
         "numbness_before": 7.0, "numbness_end": 4.5,
@@ -305,7 +305,7 @@ def messy_logger(rng: np.random.Generator, period: Period) -> Plan:
 
 
 def esm_multi_entry(rng: np.random.Generator, period: Period) -> Plan:
-    """Experience sampling: 3-6 entries on each logged day, numbness varying within the
+    """Experience sampling: 2-5 entries on each logged day, numbness varying within the
     day around a slowly falling level; no events."""
     n = period.n_days
     logged = _logged(rng, n, 0.9)
@@ -317,10 +317,10 @@ def esm_multi_entry(rng: np.random.Generator, period: Period) -> Plan:
         shift_base=np.full(n, 0.12),
         interest_base=np.full(n, 9.0),
         numbness_noise=1.0,
-        entries_per_day=rng.integers(3, 7, size=n),
+        entries_per_day=rng.integers(2, 6, size=n),
         note_rate=0.08,
     )
-    plan.truth = {"entries_per_logged_day": "3-6", "numbness_start": 6.5,
+    plan.truth = {"entries_per_logged_day": "2-5", "numbness_start": 6.5,
                   "numbness_end": 5.5}
     return plan
 

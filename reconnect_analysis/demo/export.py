@@ -9,13 +9,15 @@ the machine.
 
 from __future__ import annotations
 
+import csv
 import json
+from collections.abc import Iterable
 from datetime import datetime, time, timedelta
+from functools import lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import numpy as np
-import pandas as pd
 
 from reconnect_analysis.demo.archetypes import Period
 from reconnect_analysis.demo.plan import CUES, SHIFTS
@@ -44,10 +46,10 @@ _HHMM = np.array([f"{m // 60:02d}:{m % 60:02d}" for m in range(24 * 60)], dtype=
 def format_numbers(values: np.ndarray) -> np.ndarray:
     """Numbers as text: whole numbers without a decimal point, NaN as ''.
 
-    >>> format_numbers(np.array([7.0, 6.5, np.nan, -1.0, 7.25])).tolist()
-    ['7', '6.5', '', '-1', '7.25']
+    >>> format_numbers(np.array([7.0, 6.5, np.nan, -1.0, 7.25, -0.0])).tolist()
+    ['7', '6.5', '', '-1', '7.25', '0']
     """
-    values = np.asarray(values, dtype=float)
+    values = np.asarray(values, dtype=float) + 0.0   # + 0.0 turns -0.0 into 0.0
     out = np.full(values.shape, "", dtype=object)
     known = ~np.isnan(values)
     uniques, inverse = np.unique(values[known], return_inverse=True)
@@ -67,7 +69,8 @@ def format_booleans(values: np.ndarray) -> np.ndarray:
     return _BOOL_LABELS[code]
 
 
-def _calendar(period: Period) -> tuple[np.ndarray, np.ndarray]:
+@lru_cache(maxsize=8)
+def calendar(period: Period) -> tuple[np.ndarray, np.ndarray]:
     """ISO date and Europe/Berlin UTC offset (at noon) of every day of the period."""
     zone = ZoneInfo(TIME_ZONE)
     dates, offsets = [], []
@@ -81,9 +84,10 @@ def _calendar(period: Period) -> tuple[np.ndarray, np.ndarray]:
     return np.array(dates, dtype=object), np.array(offsets, dtype=object)
 
 
-def entries_frame(clients: dict[str, ClientData], period: Period) -> pd.DataFrame:
-    """All clients' entry rows as text cells, in :data:`ENTRY_COLUMNS` order."""
-    dates, offsets = _calendar(period)
+def entry_cells(clients: dict[str, ClientData], period: Period) -> dict[str, np.ndarray]:
+    """All clients' entry rows as text cells, one object array per column of
+    :data:`ENTRY_COLUMNS`."""
+    dates, offsets = calendar(period)
     parts = [data.entries for data in clients.values()]
     sizes = [len(part["day"]) for part in parts]
     joined = {name: np.concatenate([part[name] for part in parts])
@@ -110,10 +114,10 @@ def entries_frame(clients: dict[str, ClientData], period: Period) -> pd.DataFram
             columns[name] = format_booleans(joined[name])
         else:
             columns[name] = format_numbers(joined[name])
-    return pd.DataFrame(columns, columns=list(ENTRY_COLUMNS))
+    return columns
 
 
-def screen_frame(clients: dict[str, ClientData], period: Period) -> pd.DataFrame:
+def screen_cells(clients: dict[str, ClientData], period: Period) -> dict[str, np.ndarray]:
     """One weekly-screen row per client and week, as text cells."""
     mondays = np.array([period.iso(7 * w) for w in range(period.weeks)], dtype=object)
     parts = [data.screen for data in clients.values()]
@@ -127,21 +131,47 @@ def screen_frame(clients: dict[str, ClientData], period: Period) -> pd.DataFrame
         values = joined[name]
         columns[name] = (format_booleans(values) if name in SCREEN_BOOLS
                          else format_numbers(values))
-    return pd.DataFrame(columns, columns=list(SCREEN_COLUMNS))
+    return columns
 
 
-def events_frame(clients: dict[str, ClientData], period: Period) -> pd.DataFrame:
+def event_rows(clients: dict[str, ClientData], period: Period) -> list[tuple[str, ...]]:
     """Every client's events (lever starts, medication changes), by client and date."""
-    rows = [(client_id, period.iso(day), kind, detail)
+    return [(client_id, period.iso(day), kind, detail)
             for client_id, data in clients.items()
             for day, kind, detail in sorted(data.events)]
-    return pd.DataFrame(rows, columns=list(EVENT_COLUMNS), dtype=object)
 
 
-def write_csv(frame: pd.DataFrame, path: Path) -> Path:
-    """Write a text frame as UTF-8 CSV with ``\\n`` line endings and minimal quoting."""
-    frame.to_csv(path, index=False, lineterminator="\n", encoding="utf-8")
-    return path
+class CsvTable:
+    """A CSV file written in pieces: UTF-8, ``\\n`` line endings, RFC-4180 minimal quoting.
+
+    Use as a context manager; :meth:`write` appends rows given as columns of text cells.
+    """
+
+    def __init__(self, path: Path, header: Iterable[str]) -> None:
+        self.path = path
+        self.header = tuple(header)
+        self.rows = 0
+
+    def __enter__(self) -> CsvTable:
+        self._file = open(self.path, "w", encoding="utf-8", newline="")  # noqa: SIM115
+        self._writer = csv.writer(self._file, lineterminator="\n")
+        self._writer.writerow(self.header)
+        return self
+
+    def write(self, columns: dict[str, np.ndarray]) -> None:
+        """Append rows; ``columns`` maps every header name to an array of str."""
+        cells = [np.asarray(columns[name], dtype=object).tolist() for name in self.header]
+        self._writer.writerows(zip(*cells, strict=True))
+        self.rows += len(cells[0]) if cells else 0
+
+    def write_rows(self, rows: Iterable[tuple[str, ...]]) -> None:
+        """Append rows given as tuples in header order."""
+        for row in rows:
+            self._writer.writerow(row)
+            self.rows += 1
+
+    def __exit__(self, *exc) -> None:
+        self._file.close()
 
 
 def write_json(data: dict, path: Path) -> Path:

@@ -105,7 +105,7 @@ def _days(plan: Plan, rng: np.random.Generator) -> dict[str, np.ndarray]:
     sleep = rng.normal(_per_day(plan.sleep_mean, n), _per_day(plan.sleep_sd, n))
     out["sleep_hours"] = np.clip(np.round(sleep * 4) / 4, 3.0, 11.0)
     wake = rng.normal(plan.wake_mean, _per_day(plan.wake_sd, n))
-    out["wake_time"] = np.clip(np.round(wake), 4 * 60 + 30, 11 * 60 + 59)
+    out["wake_time"] = np.clip(np.round(wake), 4 * 60, 12 * 60 + 59)
     drinking = rng.random(n) < _per_day(plan.alcohol_p, n)
     out["alcohol_drinks"] = np.where(drinking, rng.integers(1, 5, size=n), 0).astype(float)
     out["cannabis"] = (rng.random(n) < plan.cannabis_p).astype(float)
