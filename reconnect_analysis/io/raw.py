@@ -17,8 +17,9 @@ Columns every frame carries besides the canonical fields:
 ``READER_PROBLEM`` (``_reader_problem``)
     Empty, or a reason code when the reader could not read the record faithfully
     (``field_count`` for a row with too many or too few fields, ``truncated`` for a cut-off
-    last line, ``duplicate_key`` for a JSON object that repeats a key). The pipeline
-    quarantines such rows but still rescues their risk answers.
+    last line, ``duplicate_key`` for a JSON object that repeats a key, ``unparseable`` for a
+    JSON list element that is not an object or a JSON Lines line that is not JSON). The
+    pipeline quarantines such rows but still rescues their risk answers.
 """
 
 from __future__ import annotations
