@@ -296,7 +296,7 @@ def messy_logger(rng: np.random.Generator, period: Period) -> Plan:
         "conflicting_duplicate": {"date": period.iso(pick["conflict"]),
                                   "copy_changes": {"numbness": 2, "interest_pct": 55}},
         "three_entries": {"date": period.iso(pick["three_entries"]),
-                          "numbness": [6, 4, 5], "times": ["08:05", "13:40", "evening"]},
+                          "numbness": [6, 4, 5], "times": ["08:05", "13:40", "18:00-23:29"]},
         "hostile_notes": [{"date": period.iso(pick[f"note_{i}"]), "note": text}
                           for i, text in enumerate(HOSTILE_NOTES)],
         "lever": "recovery block after work", "lever_start": period.iso(lever),
