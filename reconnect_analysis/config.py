@@ -51,7 +51,7 @@ class Settings:
     a longer unlogged gap ends the episode (it is not known to have gone on)."""
     min_days_per_group: int = 3
     """A link needs at least this many practice days and this many no-practice days."""
-    possible_link_confidence: float = 0.80
+    possible_link_confidence: float = 0.90
     """A link is 'possible' when this (narrower) bootstrap interval excludes zero."""
     clear_link_min_rho: float = 0.2
     """A link is 'clear' when the full interval excludes zero and the correlation is this big."""

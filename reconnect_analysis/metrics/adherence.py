@@ -83,7 +83,7 @@ def weekly(tables: Tables, *, settings: Settings = DEFAULTS, start=None,
                "share_practised": "float64", "ci_low": "float64", "ci_high": "float64"}
     if days.empty:
         return _common.empty(columns)
-    week = (days["date"] - pd.to_timedelta(days["date"].dt.weekday, unit="D")).to_numpy()
+    week = (days["date"] - pd.to_timedelta(days["date"].dt.day_of_week, unit="D")).to_numpy()
     frames = []
     logged = days["logged"].to_numpy()
     for cue in CUE_NAMES:

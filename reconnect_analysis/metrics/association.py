@@ -141,9 +141,9 @@ def _client_rows(client_id, first_day, last_day, x_by_cue, y, settings):
             rho = float(ranks.binary_spearman(c_orig, cx_orig))
             mw = ranks.mann_whitney_counts(c_orig, cx_orig)
             boot = ranks.binary_spearman(sums[:, part][:, :n_groups], sums[:, part][:, n_groups:])
-            low, high = bootstrap.percentile_interval(boot, confidence=settings.confidence)
-            p_low, p_high = bootstrap.percentile_interval(
-                boot, confidence=settings.possible_link_confidence)
+            low, high = bootstrap.fisher_z_interval(rho, boot, confidence=settings.confidence)
+            p_low, p_high = bootstrap.fisher_z_interval(
+                rho, boot, confidence=settings.possible_link_confidence)
             mw_p, rb = float(mw["p"]), float(mw["rank_biserial"])
         else:
             rho = low = high = p_low = p_high = mw_p = rb = np.nan

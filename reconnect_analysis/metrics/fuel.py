@@ -46,7 +46,7 @@ def weekly(tables: Tables, *, settings: Settings = DEFAULTS, start=None,
     days = daily.grid(tables, start=start, end=end)
     if days.empty:
         return _common.empty(_WEEKLY)
-    week = (days["date"] - pd.to_timedelta(days["date"].dt.weekday, unit="D")).to_numpy()
+    week = (days["date"] - pd.to_timedelta(days["date"].dt.day_of_week, unit="D")).to_numpy()
     alcohol = _common.numeric(days, "alcohol_drinks")
     frame = pd.DataFrame({
         "client_id": days["client_id"], "week_start": week,

@@ -1,8 +1,10 @@
 """Moving-block bootstrap for autocorrelated daily series (Kuensch 1989).
 
 A resample of a series of ``n`` days is made of ``ceil(n / block)`` blocks of ``block``
-consecutive days, each starting at a day drawn uniformly from ``0 .. n - block``, joined and
-cut to ``n`` days. Keeping whole blocks keeps the day-to-day dependence that an ordinary
+consecutive days, each starting at a day drawn uniformly from ``0 .. n - 1`` and wrapping
+round from the last day to the first (the *circular* block bootstrap of Politis and Romano
+1992, which gives every day the same chance to be drawn, unlike the plain moving-block
+version that under-draws the first and last days), joined and cut to ``n`` days. Keeping whole blocks keeps the day-to-day dependence that an ordinary
 bootstrap would destroy, so intervals are not too narrow for autocorrelated diaries.
 
 The resamples are represented as *counts*: how often each day appears in each resample (a
@@ -14,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["block_indices", "block_counts", "percentile_interval"]
+__all__ = ["block_indices", "block_counts", "percentile_interval", "fisher_z_interval"]
 
 
 def block_indices(n: int, *, block_days: int, resamples: int,
@@ -24,8 +26,8 @@ def block_indices(n: int, *, block_days: int, resamples: int,
         return np.zeros((resamples, 0), dtype="int64")
     block = max(1, min(block_days, n))
     n_blocks = -(-n // block)
-    starts = rng.integers(0, n - block + 1, size=(resamples, n_blocks))
-    idx = starts[:, :, None] + np.arange(block)[None, None, :]
+    starts = rng.integers(0, n, size=(resamples, n_blocks))
+    idx = (starts[:, :, None] + np.arange(block)[None, None, :]) % n
     return idx.reshape(resamples, n_blocks * block)[:, :n]
 
 
@@ -39,14 +41,17 @@ def block_counts(n: int, *, block_days: int, resamples: int,
         return np.zeros((resamples, 0))
     block = max(1, min(block_days, n))
     n_blocks = -(-n // block)
-    starts = rng.integers(0, n - block + 1, size=(resamples, n_blocks))
+    starts = rng.integers(0, n, size=(resamples, n_blocks))
     lengths = np.full(n_blocks, block)
     lengths[-1] = n - block * (n_blocks - 1)
-    diff = np.zeros((resamples, n + 1))
+    # A block may wrap past the last day to the first ones: count it on a doubled calendar
+    # and fold the second copy back onto the first.
+    diff = np.zeros((resamples, 2 * n + 1))
     rows = np.repeat(np.arange(resamples), n_blocks)
     np.add.at(diff, (rows, starts.ravel()), 1.0)
     np.add.at(diff, (rows, (starts + lengths[None, :]).ravel()), -1.0)
-    return np.cumsum(diff, axis=1)[:, :n]
+    doubled = np.cumsum(diff, axis=1)[:, : 2 * n]
+    return doubled[:, :n] + doubled[:, n:]
 
 
 def percentile_interval(values: np.ndarray, *, confidence: float,
@@ -63,3 +68,25 @@ def percentile_interval(values: np.ndarray, *, confidence: float,
         low = np.nanpercentile(values, tail, axis=axis)
         high = np.nanpercentile(values, 100.0 - tail, axis=axis)
     return low, high
+
+
+def fisher_z_interval(estimate, values: np.ndarray, *, confidence: float,
+                      axis: int = -1) -> tuple[np.ndarray, np.ndarray]:
+    """Normal interval for a correlation on Fisher's z scale, with the bootstrap's spread.
+
+    ``tanh(atanh(r) +- z * sd(atanh(r*)))`` where ``r*`` are the bootstrap values (NaN
+    ignored). The z scale makes the sampling distribution of a correlation close to normal,
+    so this interval is better centred than raw percentiles for small samples.
+    """
+    from scipy import stats as sstats
+
+    values = np.asarray(values, dtype="float64")
+    clipped = np.clip(values, -0.9999, 0.9999)
+    with np.errstate(invalid="ignore"):
+        import warnings
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            spread = np.nanstd(np.arctanh(clipped), axis=axis, ddof=1)
+    centre = np.arctanh(np.clip(np.asarray(estimate, dtype="float64"), -0.9999, 0.9999))
+    z = sstats.norm.ppf(0.5 + confidence / 2)
+    return np.tanh(centre - z * spread), np.tanh(centre + z * spread)
