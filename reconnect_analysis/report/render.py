@@ -21,6 +21,7 @@ the notebook itself prints (cell ids, chart ids and JSON key order are fixed her
 from __future__ import annotations
 
 import copy
+import html
 import json
 import re
 from functools import lru_cache
@@ -79,7 +80,7 @@ def clean_outputs(notebook: nbformat.NotebookNode) -> tuple[nbformat.NotebookNod
         (``reason="cell_error"``) when a cell holds an error output or a stderr stream that
         looks like a traceback or an error: those must never be silently removed.
     """
-    from reconnect_analysis.report.execute import ReportFailure
+    from reconnect_analysis.report.execute import COMPLETION_MIME, ReportFailure
 
     notebook = copy.deepcopy(notebook)
     dropped = {"stdout": 0, "stderr": 0, "other": 0}
@@ -102,9 +103,13 @@ def clean_outputs(notebook: nbformat.NotebookNode) -> tuple[nbformat.NotebookNod
                 dropped[output.get("name", "stdout")] = dropped.get(output.get("name"), 0) + 1
                 continue
             data = output.get("data", {})
+            if COMPLETION_MIME in data:
+                continue
             if CHART_MIME in data:
                 chart_number += 1
-                outputs.append(_html_output(_chart_html(data[CHART_MIME], chart_number)))
+                caption = _text(data.get("text/plain", ""))
+                outputs.append(_html_output(_chart_html(data[CHART_MIME], chart_number,
+                                                        caption)))
             elif "text/html" in data:
                 outputs.append(_html_output(sanitize(_text(data["text/html"]))))
             else:
@@ -137,7 +142,7 @@ def _html_output(fragment: str) -> nbformat.NotebookNode:
     return nbformat.v4.new_output("display_data", data={"text/html": fragment})
 
 
-def _chart_html(figure: dict, number: int) -> str:
+def _chart_html(figure: dict, number: int, caption: str = "") -> str:
     if isinstance(figure, str):
         figure = json.loads(figure)
     spec = {
@@ -149,7 +154,9 @@ def _chart_html(figure: dict, number: int) -> str:
                    **figure.get("config", {})},
     }
     target = f"rc-chart-{number:02d}"
-    return (f'<div class="rc-chart" id="{target}" data-chart="{number}"></div>'
+    caption = html.escape(caption.strip().strip("'\""), quote=True)
+    return (f'<figure class="rc-figure"><div class="rc-chart" id="{target}" '
+            f'data-chart="{number}"></div><figcaption>{caption}</figcaption></figure>'
             f'<script type="application/json" class="rc-chart-data" data-target="{target}">'
             f"{script_json(spec)}</script>")
 

@@ -178,6 +178,14 @@ class ReportContext:
     validated_path: str
     generated_at: str = ""
     parameters: dict = field(default_factory=dict)
+    analysis_start: pd.Timestamp | None = None
+    """First day of the analysis period: ``settings.analysis_weeks`` whole weeks to Sunday,
+    but not before the client's first logged day (days before it are not "missed")."""
+
+    @property
+    def last_14_start(self) -> pd.Timestamp:
+        """First day of the 14 days that end on the report's Sunday."""
+        return self.sunday - pd.Timedelta(days=13)
 
     @property
     def window_start(self) -> pd.Timestamp:
@@ -213,9 +221,14 @@ def load(validated_path: str, *, client_id: str, week: str, settings_overrides: 
                           f"{folder.name}")
     parameters = {"client_id": client_id, "week": week,
                   "settings_overrides": dict(settings_overrides or {})}
+    start = monday - pd.Timedelta(weeks=getattr(settings, "analysis_weeks", 8) - 1)
+    if not tables.entries.empty:
+        first = pd.to_datetime(tables.entries["date"]).min()
+        start = min(max(start, first), monday)
     return ReportContext(client_id=client_id, week=week, monday=monday, sunday=sunday,
                          settings=settings, tables=tables, validated_path=str(folder),
-                         generated_at=generated_at, parameters=parameters)
+                         generated_at=generated_at, parameters=parameters,
+                         analysis_start=start)
 
 
 def _read_client(path: Path, client_id: str) -> pd.DataFrame:
@@ -254,66 +267,74 @@ def header(ctx: ReportContext) -> Html:
         "it summarises what the client logged and does not diagnose.</div></header>")
 
 
-def safety(risks: pd.DataFrame, *, ctx: ReportContext, last_checkin=None) -> Html:
+def safety(risks: pd.DataFrame, *, ctx: ReportContext,
+           checkin: pd.DataFrame | None = None) -> Html:
     """Section 1: every risk answer and red flag of the safety window, newest first.
 
     Parameters
     ----------
     risks
-        One row per risk answer / red flag with at least ``date``, ``field``, ``status``;
-        optional ``value``, ``from_quarantine``, ``new_this_week`` (computed from ``date``
-        when absent). Rows outside ``ctx.window_start .. ctx.sunday`` are left out; rows
-        without a date are kept (a risk answer is never lost).
-    last_checkin
-        Date of the last logged day up to the report's Sunday, or None when none.
+        ``metrics.safety.risks`` rows: ``date``, ``field``, ``label``, ``value``, ``status``,
+        ``from_quarantine``. Rows dated outside ``ctx.window_start .. ctx.sunday`` are left
+        out; rows without a date are always kept (a risk answer is never lost).
+    checkin
+        ``metrics.quality.last_checkin`` at the report's Sunday (``last_logged``,
+        ``days_since``, ``alert``); None or empty means nothing was logged.
     """
-    rows = _risk_rows(risks, ctx)
+    rows = risk_rows(risks, ctx)
     parts = []
-    gap = _checkin_gap(last_checkin, ctx)
+    window = (f"the last {ctx.settings.risk_window_weeks} weeks "
+              f"({day(ctx.window_start)} – {day(ctx.sunday)})")
     if rows.empty:
-        parts.append('<p class="rc-clear-line"><strong>No risk answers or red flags reported'
-                     f"</strong> in the last {ctx.settings.risk_window_weeks} weeks "
-                     f"({day(ctx.window_start)} – {day(ctx.sunday)}).</p>")
+        parts.append('<p class="rc-clear-line"><strong>None reported:</strong> no risk answers '
+                     f"or red flags in {window}.</p>")
     else:
         n_new = int(rows["new_this_week"].sum())
         parts.append(
-            f'<p class="rc-alert">⚠ {len(rows)} risk answer(s) or red flag(s) in the last '
-            f"{ctx.settings.risk_window_weeks} weeks"
-            + (f", <strong>{n_new} new this week</strong>" if n_new else ", none new this week")
+            f'<p class="rc-alert">⚠ {len(rows)} risk answer(s) or red flag(s) in {window}'
+            + (f": <strong>{n_new} new this week</strong>" if n_new else ", none new this week")
             + ". Review before the session.</p>")
         parts.append(table(
             rows, {"date": "Date", "what": "Answer", "value_text": "Value", "badge": "Status"},
             formats={"date": day}, raw=("badge",), css="rc-safety-table",
-            caption="Newest first. 'NEW' = logged during this report's week. "
-                    "Answers recovered from rows that failed validation are included."))
+            caption="Newest first. NEW = logged during this report's week. Answers recovered "
+                    "from rows that failed validation are included."))
+    gap = checkin_warning(checkin, ctx)
     if gap is not None:
         parts.append(f'<p class="rc-warning">⚠ {gap}</p>')
-    clear = rows.empty
-    return section("safety", "Safety first: risk answers and red flags", "".join(parts),
-                   classes="rc-safety" + (" rc-clear" if clear else ""))
+    return section("safety", "1. Safety first: risk answers and red flags", "".join(parts),
+                   classes="rc-safety" + (" rc-clear" if rows.empty else ""))
 
 
-def _risk_rows(risks: pd.DataFrame, ctx: ReportContext) -> pd.DataFrame:
+def risk_rows(risks: pd.DataFrame, ctx: ReportContext) -> pd.DataFrame:
+    """The risk rows shown in section 1: in the window (or undated), newest first, labelled.
+
+    Returns ``date``, ``field``, ``what`` (plain label), ``value_text``, ``badge`` (HTML
+    built here, no client text) and ``new_this_week`` (undated rows count as new).
+    """
+    columns = ["date", "field", "what", "value_text", "badge", "new_this_week"]
     if risks is None or risks.empty:
-        return pd.DataFrame(columns=["date", "what", "value_text", "badge", "new_this_week"])
+        return pd.DataFrame(columns=columns)
     frame = risks.copy()
     frame["date"] = pd.to_datetime(frame["date"])
     in_window = frame["date"].isna() | frame["date"].between(ctx.window_start, ctx.sunday)
     frame = frame[in_window]
-    if "new_this_week" not in frame:
-        frame["new_this_week"] = frame["date"].between(ctx.monday, ctx.sunday)
-    frame["new_this_week"] = frame["new_this_week"].fillna(False).astype(bool)
+    frame["new_this_week"] = (frame["date"].isna()
+                              | frame["date"].between(ctx.monday, ctx.sunday))
     frame = frame.sort_values("date", ascending=False, na_position="first", kind="stable")
-    frame["what"] = [FIELD_LABELS.get(str(f), str(f)) for f in frame["field"]]
+    labels = frame["label"] if "label" in frame else pd.Series("", index=frame.index)
+    frame["what"] = [lab if isinstance(lab, str) and lab else FIELD_LABELS.get(str(f), str(f))
+                     for f, lab in zip(frame["field"], labels, strict=True)]
     values = frame["value"] if "value" in frame else pd.Series("", index=frame.index)
     frame["value_text"] = [_risk_value(f, v) for f, v in zip(frame["field"], values, strict=True)]
     quarantine = (frame["from_quarantine"].fillna(False).astype(bool)
                   if "from_quarantine" in frame else pd.Series(False, index=frame.index))
     status = frame["status"] if "status" in frame else pd.Series("positive", index=frame.index)
     frame["badge"] = [
-        _badge(bool(new), str(st), bool(q))
-        for new, st, q in zip(frame["new_this_week"], status, quarantine, strict=True)]
-    return frame.reset_index(drop=True)
+        _badge(bool(new), str(st), bool(q), undated=pd.isna(when))
+        for new, st, q, when in zip(frame["new_this_week"], status, quarantine, frame["date"],
+                                    strict=True)]
+    return frame.reset_index(drop=True)[columns]
 
 
 def _risk_value(field_name, value) -> str:
@@ -324,14 +345,16 @@ def _risk_value(field_name, value) -> str:
             return f"{float(value):g} of 3"
         except (TypeError, ValueError):
             return str(value)
-    if isinstance(value, bool) or str(value).lower() in ("true", "1", "1.0"):
+    if isinstance(value, bool) or str(value).strip().lower() in ("true", "1", "1.0", "yes"):
         return "yes"
     return str(value)
 
 
-def _badge(new: bool, status: str, from_quarantine: bool) -> str:
+def _badge(new: bool, status: str, from_quarantine: bool, *, undated: bool = False) -> str:
     parts = []
-    if new:
+    if undated:
+        parts.append('<span class="rc-badge rc-new">date unreadable: review</span>')
+    elif new:
         parts.append('<span class="rc-badge rc-new">NEW this week</span>')
     if status == "possible_positive":
         parts.append('<span class="rc-badge rc-possible">possible yes: answer unreadable, '
@@ -341,15 +364,278 @@ def _badge(new: bool, status: str, from_quarantine: bool) -> str:
     return " ".join(parts) or '<span class="rc-muted">earlier</span>'
 
 
-def _checkin_gap(last_checkin, ctx: ReportContext) -> str | None:
-    limit = ctx.settings.missing_checkin_alert_days
-    if last_checkin is None or _is_missing(last_checkin):
-        return "No check-in logged up to the end of this week."
-    days = (ctx.sunday - pd.Timestamp(last_checkin).normalize()).days
-    if days >= limit:
-        return (f"No check-in for {days} days: the last one was on {day(last_checkin)}. "
-                "Silence can hide risk; consider reaching out.")
-    return None
+def checkin_warning(checkin: pd.DataFrame | None, ctx: ReportContext) -> str | None:
+    """The missed-check-in warning (escaped text), or None when the client checked in."""
+    row = None if checkin is None or checkin.empty else checkin.iloc[0]
+    if row is None or _is_missing(row.get("last_logged")):
+        return (f"No check-in logged up to {day(ctx.sunday)}. Silence can hide risk; "
+                "consider reaching out.")
+    if not bool(row.get("alert", False)):
+        return None
+    return (f"No check-in for {esc(row.get('days_since'))} days: the last one was on "
+            f"{day(row['last_logged'])}. Silence can hide risk; consider reaching out.")
+
+
+# ---------------------------------------------------------------- sections 2-10
+
+def heading(key: str, title: str, intro: str = "") -> Html:
+    """A section heading for sections whose body is a chart (escaped title and intro)."""
+    body = f'<p class="rc-muted">{esc(intro)}</p>' if intro else ""
+    return section(key, title, body)
+
+
+def summary(statements) -> Html:
+    """Section 2: the plain-language statements (``wording.summary``), each with certainty."""
+    items = "".join(f"<li>{esc(s.text)} <span class=\"rc-certainty\">({esc(s.certainty)})"
+                    "</span></li>" for s in statements)
+    return section("summary", "2. Summary", f'<ul class="rc-summary">{items}</ul>')
+
+
+CUE_COLUMNS = {"cue_body": "Body", "cue_sensory": "Sensory", "cue_connection": "Connection",
+               "cue_meaning": "Meaning"}
+
+
+def practice_grid(days: pd.DataFrame) -> str:
+    """Cue-by-day grid (``metrics.adherence.daily`` rows): done / not done / not logged."""
+    if days is None or days.empty:
+        return '<p class="rc-muted">No days in the last 14 days.</p>'
+    days = days.sort_values("date")
+    head = "".join(f'<th scope="col">{esc(pd.Timestamp(d).strftime("%a"))}<br>'
+                   f'{esc(pd.Timestamp(d).strftime("%d"))}</th>' for d in days["date"])
+    rows = []
+    for column, label in CUE_COLUMNS.items():
+        cells = []
+        for logged, value in zip(days["logged"], days.get(column, pd.Series(pd.NA,
+                                 index=days.index)), strict=True):
+            if not bool(logged):
+                cells.append('<td class="rc-notlogged" title="not logged">·</td>')
+            elif value is pd.NA or _is_missing(value):
+                cells.append('<td class="rc-notlogged" title="no answer">?</td>')
+            elif bool(value):
+                cells.append('<td class="rc-done" title="done">✓</td>')
+            else:
+                cells.append('<td class="rc-notdone" title="not done">✗</td>')
+        rows.append(f'<tr><th scope="row">{esc(label)}</th>{"".join(cells)}</tr>')
+    return (f'<table class="rc-table rc-grid"><caption>✓ done · ✗ not done · ? logged without '
+            f"an answer · (hatched) not logged. Last 14 days to the report's Sunday.</caption>"
+            f'<thead><tr><th scope="col">Cue</th>{head}</tr></thead>'
+            f"<tbody>{''.join(rows)}</tbody></table>")
+
+
+def adherence(days: pd.DataFrame, block: pd.DataFrame) -> Html:
+    """Section 4 (head): the 14-day grid and the current block's progress."""
+    line = ""
+    row = None if block is None or block.empty else block.iloc[0]
+    if row is not None:
+        line = (f"<p>Day <strong>{esc(row.get('day_in_block'))} of 14</strong> in practice "
+                f"block {esc(row.get('block_number'))} (started {day(row.get('block_start'))}): "
+                f"practised on {esc(row.get('days_practised_in_block'))} of "
+                f"{esc(row.get('days_logged_in_block'))} logged days; current streak "
+                f"{esc(row.get('streak_days'))} day(s), longest {esc(row.get('longest_streak'))}"
+                f"; <strong>{esc(row.get('restarts'))} restart(s)</strong> after a missed day "
+                "(restarting is the plan working).</p>")
+    return section("adherence", "4. Practice adherence", line + practice_grid(days))
+
+
+LINK_COLUMNS = {"cue_text": "Cue", "lag_text": "When", "n_days": "Days", "rho": "Rank corr.",
+                "interval": "Interval", "verdict": "Verdict"}
+
+
+def association(link: pd.DataFrame, *, confidence: float) -> Html:
+    """Section 5 (head): practice vs micro-shifts per cue, same day and next day."""
+    if link is None or link.empty:
+        body = '<p class="rc-muted">No practice and micro-shift answers to compare yet.</p>'
+    else:
+        frame = link.copy()
+        frame["cue_text"] = frame["cue"].map(lambda c: {"any": "any cue"}.get(c, c))
+        frame["lag_text"] = frame["lag"].map(lambda lag: "same day" if int(lag) == 0
+                                             else "next day")
+        frame["interval"] = [
+            f"{lo:+.2f} to {hi:+.2f}" if not (_is_missing(lo) or _is_missing(hi)) else "—"
+            for lo, hi in zip(frame["ci_low"], frame["ci_high"], strict=True)]
+        body = table(frame, LINK_COLUMNS, numeric=("n_days", "rho"),
+                     formats={"rho": lambda v: number(v, digits=2)},
+                     caption=f"Spearman rank correlation of practice (yes/no) with the daily "
+                             f"micro-shift score; {confidence:.0%} moving-block bootstrap "
+                             "interval (respects day-to-day dependence). A link is not proof "
+                             "that practice causes shifts.")
+        sentence = _first_sentence(link)
+        if sentence:
+            body = f"<p>{esc(sentence)}</p>" + body
+    return section("link", "5. Practice and micro-shifts", body)
+
+
+def _first_sentence(link: pd.DataFrame) -> str:
+    rows = link[(link["cue"] == "any") & (link["lag"] == 0)]
+    return str(rows["sentence"].iloc[0]) if len(rows) and "sentence" in rows else ""
+
+
+FUEL_COLUMNS = {"week_start": "Week of", "days_logged": "Days logged",
+                "mean_sleep_hours": "Sleep (h)", "wake_time_sd_min": "Wake spread (min)",
+                "alcohol_days": "Alcohol days", "cannabis_days": "Cannabis days",
+                "late_scrolling_days": "Late scrolling", "recovery_blocks": "Recovery blocks",
+                "conflict_days": "Conflict days", "daylight_walk_days": "Daylight walks"}
+
+
+def fuel(weeks: pd.DataFrame, windows: pd.DataFrame) -> Html:
+    """Section 6 (head): fuel per week (last four) and the before/after window of events."""
+    if weeks is None or weeks.empty:
+        body = '<p class="rc-muted">No fuel answers logged.</p>'
+    else:
+        frame = weeks.sort_values("week_start").tail(4)
+        shown = {k: v for k, v in FUEL_COLUMNS.items()
+                 if k in frame and (k in ("week_start", "days_logged") or frame[k].notna().any())}
+        body = table(frame, shown, numeric=tuple(k for k in shown if k != "week_start"),
+                     formats={"week_start": day,
+                              "mean_sleep_hours": lambda v: number(v, digits=1),
+                              "wake_time_sd_min": lambda v: number(v, digits=0)},
+                     caption="Day counts are days answered 'yes'; — means not answered that "
+                             "week (never counted as 'no').")
+    body += event_windows(windows)
+    return section("fuel", "6. Fuel and arousal zones", body)
+
+
+WINDOW_MEASURES = ("numbness", "shift_score", "adherence", "sleep_hours", "wake_time_sd_min",
+                   "alcohol_days")
+
+
+def event_windows(windows: pd.DataFrame) -> str:
+    """Before/after comparison of the latest lever start and medication event."""
+    if windows is None or windows.empty:
+        return ('<p class="rc-muted">No lever start or medication event to compare before '
+                "and after.</p>")
+    parts = []
+    latest = windows.sort_values("event_date").groupby("kind", sort=False).tail(1)
+    for event in latest[["event_date", "kind", "detail"]].drop_duplicates().itertuples():
+        rows = windows[(windows["event_date"] == event.event_date)
+                       & (windows["kind"] == event.kind)
+                       & windows["measure"].isin(WINDOW_MEASURES)]
+        label = str(event.kind).replace("_", " ")
+        detail = "" if _is_missing(event.detail) else f" ({note_text(event.detail, limit=80)})"
+        sentences = "".join(f"<li>{esc(s)}</li>" for s in rows["sentence"] if str(s))
+        parts.append(f'<div class="rc-keep"><h3>{esc(label.capitalize())} on '
+                     f"{day(event.event_date)}{detail}: two weeks before against two weeks "
+                     f"after</h3><ul>{sentences}</ul></div>")
+    parts.append('<p class="rc-muted">These compare timing only; they do not show that the '
+                 "event caused a change. Medication questions are for the prescriber.</p>")
+    return "".join(parts)
+
+
+WEEK_COLUMNS = {"label": "Measure", "last_text": "Last week", "this_text": "This week",
+                "change_text": "Change", "days_text": "Days (this / last)"}
+
+
+def week_over_week(frame: pd.DataFrame) -> Html:
+    """Section 7: this week against last week, compact (``metrics.trends.week_over_week``)."""
+    from reconnect_analysis.report import wording
+
+    if frame is None or frame.empty:
+        return section("week", "7. This week against last week",
+                       '<p class="rc-muted">Nothing logged in these two weeks.</p>')
+    rows = frame[frame["n_days_this"].fillna(0).astype(int)
+                 + frame["n_days_last"].fillna(0).astype(int) > 0].copy()
+    rows["label"] = [wording.MEASURES.get(m, (m,))[0].capitalize() for m in rows["measure"]]
+    rows["last_text"] = [wording.format_value(m, v) for m, v in
+                         zip(rows["measure"], rows["last_week"], strict=True)]
+    rows["this_text"] = [wording.format_value(m, v) for m, v in
+                         zip(rows["measure"], rows["this_week"], strict=True)]
+    rows["change_text"] = [_change_text(m, v) for m, v in
+                           zip(rows["measure"], rows["change"], strict=True)]
+    rows["days_text"] = [f"{int(a)} / {int(b)}" for a, b in
+                         zip(rows["n_days_this"].fillna(0), rows["n_days_last"].fillna(0),
+                             strict=True)]
+    body = table(rows, WEEK_COLUMNS, numeric=("last_text", "this_text", "change_text",
+                                              "days_text"),
+                 caption="Means of logged days (shares for numb days and practice); — means "
+                         "no value that week.")
+    return section("week", "7. This week against last week", body)
+
+
+def _change_text(measure: str, change) -> str:
+    from reconnect_analysis.report import wording
+
+    value = wording.num(change)
+    if value is None:
+        return "—"
+    if abs(value) < 1e-9:
+        return "no change"
+    if measure in ("numb_day", "adherence"):
+        return f"{value * 100:+.0f} points"
+    if measure.endswith("_days"):
+        return f"{value:+.0f}"
+    if measure in ("interest_pct", "wake_time_sd_min"):
+        return f"{value:+.0f}"
+    return f"{value:+.1f}"
+
+
+def strengths(items: list[dict]) -> Html:
+    """Section 8: the week's micro-shifts and the client's own words (escaped, quoted)."""
+    if not items:
+        body = ('<p class="rc-muted">No micro-shifts or notes about them logged this week. '
+                "Asking about small moments can still open the session.</p>")
+    else:
+        quotes = []
+        for item in items:
+            signals = ", ".join(item.get("signals", []))
+            note = note_text(item.get("note"))
+            words = f"“{note}”" if note else ""
+            who = f"{day(item['date'])}" + (f" · noticed: {esc(signals)}" if signals else "")
+            quotes.append(f'<blockquote class="rc-quote">{words}'
+                          f"<footer>{who}</footer></blockquote>")
+        body = "".join(quotes)
+    return section("strengths", "8. Strengths, in the client's own words", body)
+
+
+def talking_points(points: list[str]) -> Html:
+    """Section 9: three short points for the next session."""
+    items = "".join(f"<li>{esc(p)}</li>" for p in points)
+    return section("points", "9. Talking points for the next session",
+                   f'<ol class="rc-points">{items}</ol>')
+
+
+def data_quality(sufficiency: pd.DataFrame, *, ctx: ReportContext,
+                 missingness: pd.DataFrame | None = None,
+                 risks: pd.DataFrame | None = None) -> Html:
+    """Section 10: days logged, entries quarantined and why, what the import fixed."""
+    parts = []
+    row = None if sufficiency is None or sufficiency.empty else sufficiency.iloc[0]
+    if row is not None:
+        parts.append(f"<p>Days logged: <strong>{esc(row.get('days_logged'))} of "
+                     f"{esc(row.get('days_in_period'))}</strong> "
+                     f"({percent(row.get('share_logged'))}) from "
+                     f"{day(row.get('period_start'))} to {day(row.get('period_end'))}.")
+        merged = row.get("entries_merged")
+        if not _is_missing(merged) and int(merged):
+            parts.append(f" {esc(merged)} extra entries on the same day were merged into daily "
+                         "values.")
+        if not _is_missing(row.get("share_answered")):
+            parts.append(f" Prompts answered: {esc(row.get('prompts_answered'))} of "
+                         f"{esc(row.get('prompts_sent'))}.")
+        parts.append("</p>")
+    quarantine = ctx.tables.quarantine
+    if quarantine is not None and not quarantine.empty and "reason" in quarantine:
+        scope = ("for this client" if "client_id" in quarantine
+                 else "in the whole export (rows cannot be linked to a client)")
+        counts = quarantine["reason"].astype(str).value_counts().sort_index()
+        listed = ", ".join(f"{esc(reason)}: {count}" for reason, count in counts.items())
+        parts.append(f"<p>Entries set aside by validation {scope}: "
+                     f"<strong>{len(quarantine)}</strong> ({listed}).</p>")
+    else:
+        parts.append("<p>Entries set aside by validation: none.</p>")
+    if risks is not None and not risks.empty and "from_quarantine" in risks:
+        rescued = int(risks["from_quarantine"].fillna(False).astype(bool).sum())
+        if rescued:
+            parts.append(f"<p>{rescued} risk answer(s) came from set-aside rows and are shown in "
+                         "section 1.</p>")
+    fixes = (ctx.tables.meta or {}).get("fixes") or []
+    if fixes:
+        parts.append("<p>What the import fixed:</p><ul>"
+                     + "".join(f"<li>{esc(f)}</li>" for f in fixes[:12]) + "</ul>")
+    if missingness is not None and not missingness.empty and "stated" in missingness:
+        for sentence in missingness.loc[missingness["stated"].fillna(False).astype(bool),
+                                        "sentence"]:
+            parts.append(f'<p class="rc-warning">{esc(sentence)}</p>')
+    return section("quality", "10. Data quality", "".join(parts))
 
 
 def provenance(ctx: ReportContext, *, package_version: str) -> Html:
@@ -373,12 +659,3 @@ def finished(run_token: str) -> dict:
     """The completion marker; the notebook's last cell displays it (``raw=True``)."""
     return {COMPLETION_MIME: {"token": str(run_token)}, "text/plain": "report complete"}
 
-
-def last_logged(ctx: ReportContext):
-    """The last logged day up to the report's Sunday (None when there is none)."""
-    entries = ctx.tables.entries
-    if entries.empty or "date" not in entries:
-        return None
-    dates = pd.to_datetime(entries["date"])
-    dates = dates[dates <= ctx.sunday]
-    return None if dates.empty else dates.max()
