@@ -1,12 +1,127 @@
-"""`reconnect pipeline`: not built yet (see the open issues)."""
+"""`reconnect pipeline`: validate an export, render every report of a week and the overview.
+
+What ``make demo`` runs. Each stage is one API call (``schema.validate_to_folder``,
+``report.batch.caseload``); a stage whose module is not installed yet is named and skipped,
+and the command goes as far as it can.
+"""
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import click
 
+from reconnect_analysis import tables as tables_mod
+from reconnect_analysis.errors import ReportError
+from reconnect_analysis.weeks import parse_week, week_of
 
-@click.command(name="pipeline", context_settings={"ignore_unknown_options": True})
-@click.argument("args", nargs=-1, type=click.UNPROCESSED)
-def command(args: tuple[str, ...]) -> None:
-    """(Not built yet.)"""
-    raise click.ClickException("'reconnect pipeline' is not built yet.")
+
+@click.command(name="pipeline")
+@click.argument("export", type=click.Path(exists=True, path_type=Path))
+@click.option("--out", "out_dir", default="reports", show_default=True,
+              type=click.Path(path_type=Path), help="Folder for the reports (created 0700).")
+@click.option("--week", default=None, help="ISO week like 2026-W47 (default: the newest week "
+              "with check-ins).")
+@click.option("--format", "formats", default="html", show_default=True,
+              help="Report formats, comma-separated: html, pdf or html,pdf.")
+@click.option("--mapping", type=click.Path(exists=True, path_type=Path), default=None,
+              help="YAML mapping file for exports in another shape.")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Reports rendered at once (default: one per CPU core).")
+@click.option("--timeout", "timeout_s", type=click.FloatRange(min=1), default=300,
+              show_default=True, help="Time limit per client report, in seconds.")
+@click.option("--progress/--no-progress", default=True, show_default=True,
+              help="Show a progress bar.")
+def command(export: Path, out_dir: Path, week: str | None, formats: str,
+            mapping: Path | None, workers: int | None, timeout_s: float,
+            progress: bool) -> None:
+    """Validate EXPORT, render every client's report for one week and the caseload overview.
+
+    \b
+    EXPORT is a native export folder, a single entries file, or an already validated folder.
+    Reports go to OUT/<week>/<client>/, the overview to OUT/<week>/overview.html and the
+    run summary to OUT/<week>/run_summary.json. Re-running skips reports whose data and
+    settings did not change. Exit code 1 when any report failed.
+    """
+    formats_tuple = tuple(f.strip().lower() for f in formats.split(",") if f.strip())
+    if week is not None:
+        parse_week(week)
+    validated_dir = _validate(export, out_dir, mapping=mapping)
+    data = tables_mod.load(validated_dir)
+    week = week or _newest_week(data)
+    click.echo(f"Week: {week}")
+    try:
+        from reconnect_analysis.report import batch
+    except ImportError as err:
+        raise click.ClickException(f"stage 'caseload batch' is not built yet ({err.name})") \
+            from err
+    task = None
+    try:
+        from reconnect_analysis.report import build  # noqa: F401 - only checking it exists
+    except ImportError:
+        click.echo("Stage 'client reports' (reconnect_analysis.report.build) is not built yet: "
+                   "writing the caseload overview only.", err=True)
+        task = batch.no_report_task
+    result = batch.caseload(validated_dir, week=week, out_dir=out_dir, formats=formats_tuple,
+                            workers=workers, timeout_s=timeout_s, progress=progress,
+                            task=task)
+    _report(result)
+    if result.exit_code:
+        sys.exit(result.exit_code)
+
+
+def _validate(export: Path, out_dir: Path, *, mapping: Path | None) -> Path:
+    """The validated folder for ``export`` (validating it into OUT/validated when needed)."""
+    if tables_mod.is_validated_folder(export):
+        click.echo(f"Validated data: {export} (already validated)")
+        return export
+    try:
+        from reconnect_analysis.schema import validate_to_folder
+    except ImportError as err:
+        raise click.ClickException(
+            f"stage 'validation' (reconnect_analysis.schema) is not built yet ({err.name}); "
+            "pass an already validated folder instead") from err
+    folder = out_dir / "validated"
+    tables, folder = validate_to_folder(export, folder, mapping=mapping)
+    meta = tables.meta
+    click.echo(f"Validated data: {folder} ({meta.get('rows_read', '?')} rows read, "
+               f"{meta.get('rows_quarantined', 0)} quarantined, {len(tables.risks)} risk "
+               "answers kept)")
+    return Path(folder)
+
+
+def _newest_week(data: tables_mod.Tables) -> str:
+    entries = data.entries
+    if not len(entries) or "date" not in entries.columns or entries["date"].isna().all():
+        raise ReportError("no usable check-ins in this export, so there is no week to report; "
+                          "pass --week to render the risk overview of a given week")
+    return week_of(entries["date"].max())
+
+
+def _report(result) -> None:
+    from reconnect_analysis.report import batch
+
+    counts = result.counts()
+    for path in result.overview_paths:
+        click.echo(f"Overview: {path}")
+    for problem in result.overview_problems:
+        click.echo(f"Note: {problem}", err=True)
+    click.echo(f"Reports: {result.week_dir}/<client>/")
+    click.echo(f"Run summary: {result.summary_path}")
+    failed = result.failed
+    line = (f"{result.week}: {counts['clients']} clients, "
+            f"{counts['ok'] + counts['skipped']} reports ready "
+            f"({counts['ok']} rendered, {counts['skipped']} unchanged), {counts['failed']} failed"
+            f" in {result.seconds:.1f} s")
+    if failed:
+        shown = ", ".join(f"{o.client_id}: {o.reason}" for o in failed[:5])
+        line += f" ({shown}{', ...' if len(failed) > 5 else ''})"
+    missing = [o.client_id for o in failed if o.risk_present and not batch.has_report(o)]
+    if missing:
+        click.echo(f"RISK PRESENT, REPORT MISSING: {', '.join(missing)}", err=True)
+    if result.unattributed_risks:
+        click.echo(f"ALERT: {result.unattributed_risks} risk answer(s) without a client id "
+                   "(see the validation quarantine)", err=True)
+    click.echo(line)
+

@@ -222,16 +222,21 @@ def render_client(client_id: str, *, validated_dir: str, week: str, out_dir: str
     from reconnect_analysis.report import build
 
     kwargs = {"client_id": client_id, "week": week, "out_dir": out_dir, "formats": formats,
-              "settings": settings, "timeout_s": timeout_s, "paper": paper}
+              "settings": settings, "timeout_s": timeout_s, "paper": paper,
+              "kernel_manager_class": kernel_manager_class}
     accepted = inspect.signature(build.client_week).parameters
-    if kernel_manager_class is not None:
-        if "kernel_manager_class" in accepted:
-            kwargs["kernel_manager_class"] = kernel_manager_class
-        else:
-            _default_kernel_manager(kernel_manager_class)
-    kwargs = {k: v for k, v in kwargs.items()
-              if k in accepted or any(p.kind is p.VAR_KEYWORD for p in accepted.values())}
+    takes_any = any(p.kind is p.VAR_KEYWORD for p in accepted.values())
+    # client_week starts its own IPC kernel; the class is passed only if it asks for one
+    kwargs = {k: v for k, v in kwargs.items() if k in accepted or takes_any}
     return build.client_week(validated_dir, **kwargs)
+
+
+def no_report_task(client_id: str, **_) -> object:
+    """Stand-in task while ``report.build`` is not installed: every client fails with
+    ``not_built``, so the overview and the summary still appear."""
+    err = ReportError("report.build is not built yet")
+    err.reason = "not_built"
+    raise err
 
 
 def ipc_kernel_manager_class(runtime_dir: str | Path) -> type:
@@ -379,6 +384,10 @@ def _worker_main(conn, task: Task, common: dict) -> None:
                 manifest.forget(folder)
                 result = task(client_id, **common, kernel_manager_class=kernel_manager_class)
                 paths = _paths_of(result, folder)
+                partial = getattr(result, "status", "ok")
+                if partial != "ok":  # e.g. pdf_failed: the HTML is there, the PDF is not
+                    conn.send(("failed", sorted(p.name for p in paths), str(partial)))
+                    continue
                 missing = [fmt for fmt in common["formats"]
                            if not any(p.suffix == f".{fmt}" for p in paths)]
                 if missing:
@@ -444,13 +453,6 @@ def _kill_tree(pid: int | None) -> None:
     psutil.wait_procs(children, timeout=5)
 
 
-def _default_kernel_manager(klass: type) -> None:
-    """Make nbclient start kernels with ``klass`` in this (worker) process only."""
-    from nbclient.client import NotebookClient
-
-    NotebookClient._trait_default_generators["kernel_manager_class"] = lambda self: klass
-
-
 def _paths_of(result: object, folder: Path) -> list[Path]:
     paths = getattr(result, "paths", result)
     if isinstance(paths, dict):
@@ -480,8 +482,8 @@ def _bar(total: int, week: str, *, enabled: bool):
     from tqdm import tqdm
 
     return tqdm(total=total, desc=f"reports {week}", unit="client", dynamic_ncols=True,
-                bar_format="{desc}: {n_fmt}/{total_fmt} |{bar}| {postfix} "
-                           "[{elapsed}<{remaining}, {rate_fmt}]")
+                bar_format="{desc}: {n_fmt}/{total_fmt} |{bar}| "
+                           "[{elapsed}<{remaining}, {rate_fmt}{postfix}]")
 
 
 def _tick(bar, outcomes: dict[str, ClientOutcome], total: int) -> None:
@@ -493,8 +495,14 @@ def _tick(bar, outcomes: dict[str, ClientOutcome], total: int) -> None:
     bar.update(1)
 
 
+def has_report(outcome: ClientOutcome) -> bool:
+    """True when the client's HTML report is there (rendered now, unchanged, or HTML only
+    because the PDF failed)."""
+    return outcome.status != "failed" or any(f.endswith(".html") for f in outcome.files)
+
+
 def _summary_order(outcome: ClientOutcome) -> tuple:
-    if outcome.status == "failed" and outcome.risk_present:
+    if outcome.risk_present and not has_report(outcome):
         group = 0
     elif outcome.status == "failed":
         group = 1
@@ -510,7 +518,7 @@ def _summary(result: BatchResult, *, formats: tuple[str, ...], interrupted: bool
                  "reason": outcome.reason, "risk_present": outcome.risk_present,
                  "seconds": outcome.seconds, "attempts": outcome.attempts,
                  "fingerprint": outcome.fingerprint, "files": outcome.files}
-        if outcome.status == "failed" and outcome.risk_present:
+        if outcome.risk_present and not has_report(outcome):
             entry["alert"] = "risk present, report missing"
         clients.append(entry)
     times = sorted(o.seconds for o in result.outcomes if o.status == "ok")
@@ -522,7 +530,7 @@ def _summary(result: BatchResult, *, formats: tuple[str, ...], interrupted: bool
         "counts": result.counts(),
         "unattributed_risks": result.unattributed_risks,
         "risk_present_report_missing": [o.client_id for o in result.outcomes
-                                        if o.status == "failed" and o.risk_present],
+                                        if o.risk_present and not has_report(o)],
         "seconds_total": round(result.seconds, 3),
         "seconds_per_report_median": times[len(times) // 2] if times else None,
         "overview": [p.name for p in result.overview_paths],
@@ -535,7 +543,7 @@ def _write_overview(result: BatchResult, facts, *, settings: Settings,
                     formats: tuple[str, ...], paper: str) -> None:
     from reconnect_analysis.report import overview
 
-    status = {o.client_id: o.status for o in result.outcomes}
+    status = {o.client_id: "ok" if has_report(o) else "failed" for o in result.outcomes}
     rows = triage.order(facts, report_status=status, settings=settings)
     html_path = overview.write_html(result.week_dir, rows, week=result.week,
                                     outcomes={o.client_id: o for o in result.outcomes},
@@ -543,7 +551,8 @@ def _write_overview(result: BatchResult, facts, *, settings: Settings,
     result.overview_paths.append(html_path)
     if "pdf" in formats:
         try:
-            result.overview_paths.append(overview.write_pdf(html_path, paper=paper))
+            result.overview_paths.append(overview.write_pdf(html_path, week=result.week,
+                                                            paper=paper))
         except Exception as err:  # noqa: BLE001 - the HTML overview still stands
             result.overview_problems.append(f"overview.pdf not written ({reason_code(err)})")
             log.warning("overview PDF failed (%s)", reason_code(err))

@@ -1,10 +1,11 @@
 """The caseload overview: ``reports/<week>/overview.html`` (and its PDF).
 
 One row per client in the order :func:`triage.order` gives, with the reasons in words, key
-numbers with trend marks (text ▲▼▶, no JavaScript) and a relative link to the client's
-report. Failed reports are listed with their reason code; "risk present, report missing"
-comes first. The page is self-contained: inline CSS, no scripts, no external resources, a
-Content-Security-Policy that forbids loading anything, and every value HTML-escaped.
+numbers with trend marks (text ▲▼▶, no charts, no JavaScript logic) and a relative link to
+the client's report. Failed reports are listed with their reason code; "risk present, report
+missing" comes first. The page is self-contained: inline CSS, no external resources, a
+Content-Security-Policy that forbids loading anything and allows one inline script only (by
+its hash; it tells the PDF printer the page is ready), and every value HTML-escaped.
 """
 
 from __future__ import annotations
@@ -15,10 +16,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from reconnect_analysis.errors import ReportError
 from reconnect_analysis.paths import PACKAGE_DIR
 from reconnect_analysis.report import triage
-from reconnect_analysis.report.files import atomic_write_text
+from reconnect_analysis.report.files import atomic_write_bytes, atomic_write_text
 from reconnect_analysis.weeks import parse_week
 
 TEMPLATE = PACKAGE_DIR / "report" / "templates" / "overview.html"
@@ -81,23 +81,16 @@ def write_html(week_dir: str | Path, rows: pd.DataFrame, *, week: str,
     return atomic_write_text(Path(week_dir) / HTML_NAME, text)
 
 
-def write_pdf(html_path: str | Path, *, paper: str = "A4") -> Path:
-    """Print the overview to ``overview.pdf`` next to it with the report PDF printer."""
+def write_pdf(html_path: str | Path, *, week: str, paper: str = "A4",
+              timeout_s: float = 120) -> Path:
+    """Print the overview to ``overview.pdf`` next to it with the report PDF printer
+    (``report/pdf.py``: system Chromium, offline), published atomically."""
+    from reconnect_analysis.report import pdf
+
     html_path = Path(html_path)
-    try:
-        from reconnect_analysis.report import pdf
-    except ImportError as err:
-        raise ReportError("the PDF printer (report/pdf.py) is not built yet") from err
-    target = html_path.with_name(PDF_NAME)
-    for name in ("html_to_pdf", "print_pdf", "to_pdf", "render_pdf", "write_pdf"):
-        printer = getattr(pdf, name, None)
-        if callable(printer):
-            try:
-                printer(html_path, target, paper=paper)
-            except TypeError:
-                printer(html_path, target)
-            return target
-    raise ReportError("report/pdf.py has no html_to_pdf(html_path, pdf_path) function")
+    result = pdf.html_to_pdf(html_path, client_id="Caseload overview", week=week, paper=paper,
+                             timeout_s=timeout_s)
+    return atomic_write_bytes(html_path.with_name(PDF_NAME), result.data)
 
 
 # --------------------------------------------------------------------------------------------
@@ -110,6 +103,9 @@ def _row(position: int, record: dict, outcome) -> str:
     if status in ("ok", "skipped"):
         link = f'<a href="{_e(client)}/{_e(html_file)}">{_e(client)}</a>'
         report = "ready"  # same words for rendered-now and unchanged: reruns give equal files
+    elif status == "failed" and any(f.endswith(".html") for f in files):
+        link = f'<a href="{_e(client)}/{_e(html_file)}">{_e(client)}</a>'
+        report = f'<span class="failed">HTML only: {_e(outcome.reason or "failed")}</span>'
     elif status == "failed":
         link = _e(client)
         report = f'<span class="failed">missing: {_e(outcome.reason or "failed")}</span>'
@@ -127,9 +123,9 @@ def _row(position: int, record: dict, outcome) -> str:
                 if not triage.is_missing(adh_now) else "–")
     last = record["last_checkin"] or "never"
     since = record["days_since_checkin"]
-    last_text = last if since is None else f"{last} ({since} d ago)"
+    last_text = last if triage.is_missing(since) else f"{last} ({since} d ago)"
     return (f'<tr class="level-{int(record["level"])}"><td>{position}</td><td>{link}</td>'
-            f'<td><ul class="reasons">{reasons_html}</ul></td>'
+            f'<td class="why"><ul class="reasons">{reasons_html}</ul></td>'
             f'<td class="num">{numbness}</td><td class="num">{practice}</td>'
             f'<td class="num">{record["days_logged_week"]}/7</td>'
             f'<td class="num">{_e(last_text)}</td><td>{report}</td></tr>')

@@ -168,7 +168,12 @@ def facts(tables: Tables, *, week: str, settings: Settings = DEFAULTS) -> pd.Dat
             "last_checkin": None if last is None else last.strftime("%Y-%m-%d"),
             "days_since_checkin": None if last is None else int((sunday - last).days),
         })
-    return pd.DataFrame(rows, columns=list(FACT_COLUMNS))
+    out = pd.DataFrame(rows, columns=list(FACT_COLUMNS))
+    for column in ("days_logged_week", "numb_days_14d", "logged_days_14d",
+                   "practised_days_week", "practised_days_prev", "logged_days_prev",
+                   "days_since_checkin"):
+        out[column] = out[column].astype("Int64")  # days; <NA> = never checked in
+    return out
 
 
 def concerns(row: dict, *, settings: Settings = DEFAULTS) -> list[tuple[int, str]]:
@@ -180,12 +185,18 @@ def concerns(row: dict, *, settings: Settings = DEFAULTS) -> list[tuple[int, str
     found: list[tuple[int, str]] = []
     for label, items in (("Risk answer", row["risk_answers"]), ("Red flag", row["red_flags"])):
         by_field: dict[str, list[str]] = {}
+        unreadable: dict[str, list[str]] = {}
         for day, field, status in items:
-            shown = day if status == "positive" else f"{day} (unreadable answer, review)"
-            by_field.setdefault(field, []).append(shown)
-        for field, days in by_field.items():
+            target = by_field if status == "positive" else unreadable
+            target.setdefault(field, []).append(day)
+        for field in dict.fromkeys([*by_field, *unreadable]):
             words = RISK_WORDS.get(field, field.replace("_", " "))
-            found.append((LEVEL_RISK, f"{label}: {words} on {', '.join(days)}"))
+            parts = []
+            if by_field.get(field):
+                parts.append(f"on {day_ranges(by_field[field])}")
+            if unreadable.get(field):
+                parts.append(f"unreadable answer (review) on {day_ranges(unreadable[field])}")
+            found.append((LEVEL_RISK, f"{label}: {words} {'; '.join(parts)}"))
     if row["persistent"] is True:
         found.append((LEVEL_PERSISTENT,
                       f"Persistent numbness: numb on {row['numb_days_14d']} of "
@@ -205,7 +216,7 @@ def concerns(row: dict, *, settings: Settings = DEFAULTS) -> list[tuple[int, str
                       f"Numbness rising: average {row['numbness_mean_week']:.1f} this week, "
                       f"{row['numbness_mean_prev']:.1f} last week"))
     since = row["days_since_checkin"]
-    if since is None or is_missing(since):
+    if is_missing(since):
         found.append((LEVEL_MISSING_CHECKINS, "No check-ins at all"))
     elif since >= settings.missing_checkin_alert_days:
         found.append((LEVEL_MISSING_CHECKINS,
@@ -252,6 +263,20 @@ def order(rows: pd.DataFrame, *, report_status: dict[str, str] | None = None,
     out["_n"] = [-len(r) for r in reasons]
     return (out.sort_values(["level", "_n", "client_id"], kind="stable")
             .drop(columns="_n").reset_index(drop=True))
+
+
+def day_ranges(days: list[str]) -> str:
+    """Dates as short runs: ``["2026-11-16", "2026-11-17", "2026-11-18", "2026-11-20"]`` ->
+    ``"2026-11-16 to 2026-11-18, 2026-11-20"`` (sorted, duplicates once)."""
+    stamps = sorted({pd.Timestamp(day) for day in days})
+    runs: list[list[pd.Timestamp]] = []
+    for stamp in stamps:
+        if runs and (stamp - runs[-1][-1]).days == 1:
+            runs[-1].append(stamp)
+        else:
+            runs.append([stamp])
+    return ", ".join(f"{run[0]:%Y-%m-%d}" if len(run) == 1
+                     else f"{run[0]:%Y-%m-%d} to {run[-1]:%Y-%m-%d}" for run in runs)
 
 
 def trend_mark(now: float | None, before: float | None, *, tolerance: float = 0.0) -> str:
@@ -333,7 +358,8 @@ def _change(now, before, days_now, days_before) -> float | None:
 
 
 def is_missing(value) -> bool:
+    """True for None, NaN, NaT and pd.NA (a scalar that is not known)."""
     try:
-        return value is None or bool(np.isnan(value))
-    except TypeError:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):  # a list or array is not "missing"
         return False

@@ -1,0 +1,77 @@
+"""The overview page: order, links, failures, escaping, nothing loaded from anywhere."""
+
+from __future__ import annotations
+
+import re
+import stat
+
+import pandas as pd
+
+from reconnect_analysis.report import overview, triage
+from reconnect_analysis.report.batch import ClientOutcome
+from tests.batch.test_triage import hand_row
+
+WEEK = "2026-W47"
+
+
+def rows():
+    return triage.order(pd.DataFrame([
+        hand_row("C01"),
+        hand_row("C02", risk_answers=[("2026-11-18", "unsafe", "positive")]),
+        hand_row("<b>C03&", numbness_mean_week=6.0),
+        hand_row("C04", persistent=True, numb_days_14d=10),
+    ]), report_status={"C01": "ok", "C02": "failed", "<b>C03&": "ok", "C04": "ok"})
+
+
+def outcomes():
+    return {"C01": ClientOutcome("C01", "ok", files=["report.html", "report.ipynb"]),
+            "C02": ClientOutcome("C02", "failed", "kernel_died", risk_present=True),
+            "<b>C03&": ClientOutcome("<b>C03&", "skipped", files=["report.html"]),
+            "C04": ClientOutcome("C04", "failed", "pdf_failed", files=["report.html"])}
+
+
+def test_order_links_and_failures():
+    page = overview.render_html(rows(), week=WEEK, outcomes=outcomes(), unattributed_risks=2)
+    body = page[page.index("<tbody>"):page.index("</tbody>")]
+    order = [body.index(name) for name in ("C02", "C04", "&lt;b&gt;C03&amp;", "C01")]
+    assert order == sorted(order)
+    assert '<a href="C01/report.html">C01</a>' in body
+    assert 'href="C02/' not in page  # failed without HTML: no link
+    assert '<a href="C04/report.html">C04</a>' in body  # PDF failed, HTML there
+    assert "HTML only: pdf_failed" in body
+    assert "missing: kernel_died" in body
+    assert "Risk present, report missing: C02" in page
+    assert "2 risk answer(s) in the export have no usable client id" in page
+    failures = page[page.index("Reports that failed"):]
+    assert failures.index("C02") < failures.index("C04")  # risk present first
+    assert "(risk present, report missing)" in failures
+
+
+def test_every_value_is_escaped_and_nothing_is_loaded():
+    page = overview.render_html(rows(), week=WEEK, outcomes=outcomes())
+    assert "<b>C03&" not in page and "&lt;b&gt;C03&amp;" in page
+    assert not re.search(r"""(src|href)=["']?(https?:|//)""", page)
+    assert "default-src 'none'" in page
+    scripts = re.findall(r"<script[^>]*>(.*?)</script>", page, flags=re.S)
+    assert scripts == ["window.__reportReady = true;"]  # the hash in the CSP allows only it
+
+
+def test_written_private_and_atomic(tmp_path):
+    path = overview.write_html(tmp_path, rows(), week=WEEK, outcomes=outcomes())
+    assert path.name == "overview.html"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert [p.name for p in tmp_path.iterdir()] == ["overview.html"]
+
+
+def test_csp_hash_matches_the_script():
+    import base64
+    import hashlib
+
+    page = overview.render_html(rows(), week=WEEK)
+    digest = base64.b64encode(hashlib.sha256(b"window.__reportReady = true;").digest()).decode()
+    assert f"'sha256-{digest}'" in page
+
+
+def test_no_clients():
+    empty = triage.order(pd.DataFrame(columns=list(triage.FACT_COLUMNS)))
+    assert "No clients this week." in overview.render_html(empty, week=WEEK)
