@@ -115,9 +115,26 @@ def generate(out_dir: str | Path, *, seed: int = 1, clients: int = 12, weeks: in
     period = period_of(weeks=weeks, end_week=end_week)
     ids = client_ids(clients)
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
     paths = {"entries": out / "entries.csv", "events": out / "events.csv",
              "weekly_screen": out / "weekly_screen.csv", "truth": out / "demo_truth.json"}
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        counts, truth = _write(paths, period, ids, seed=seed, weeks=weeks, end_week=end_week)
+    except OSError as err:
+        raise ReconnectError(
+            f"cannot write the demo caseload to {out}: {err.strerror or err}; "
+            "choose another --out folder") from err
+    return DemoResult(out_dir=out, paths=paths, truth=truth, n_clients=clients,
+                      n_days=period.n_days, n_entries=counts["entries"],
+                      n_events=counts["events"], n_screens=counts["weekly_screen"],
+                      period=(period.iso(0), period.iso(period.n_days - 1)))
+
+
+def _write(paths: dict[str, Path], period: Period, ids: list[str], *, seed: int, weeks: int,
+           end_week: str) -> tuple[dict[str, int], dict]:
+    """Simulate every client in batches and write the four files; rows written per table
+    and the truth record."""
+    clients = len(ids)
     truth_clients: dict[str, dict] = {}
     with export.CsvTable(paths["entries"], export.ENTRY_COLUMNS) as entries, \
             export.CsvTable(paths["events"], export.EVENT_COLUMNS) as events, \
@@ -144,7 +161,5 @@ def generate(out_dir: str | Path, *, seed: int = 1, clients: int = 12, weeks: in
         "clients": truth_clients,
     }
     export.write_json(truth, paths["truth"])
-    return DemoResult(out_dir=out, paths=paths, truth=truth, n_clients=clients,
-                      n_days=period.n_days, n_entries=entries.rows, n_events=events.rows,
-                      n_screens=screens.rows,
-                      period=(period.iso(0), period.iso(period.n_days - 1)))
+    counts = {"entries": entries.rows, "events": events.rows, "weekly_screen": screens.rows}
+    return counts, truth

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 from collections.abc import Iterable
 from datetime import datetime, time, timedelta
 from functools import lru_cache
@@ -145,15 +146,18 @@ class CsvTable:
     """A CSV file written in pieces: UTF-8, ``\\n`` line endings, RFC-4180 minimal quoting.
 
     Use as a context manager; :meth:`write` appends rows given as columns of text cells.
+    Rows go to a hidden ``.partial`` file that replaces ``path`` only when the block ends
+    without an error, so an interrupted run never leaves a half-written table.
     """
 
     def __init__(self, path: Path, header: Iterable[str]) -> None:
         self.path = path
+        self.partial = path.with_name(f".{path.name}.partial")
         self.header = tuple(header)
         self.rows = 0
 
     def __enter__(self) -> CsvTable:
-        self._file = open(self.path, "w", encoding="utf-8", newline="")  # noqa: SIM115
+        self._file = open(self.partial, "w", encoding="utf-8", newline="")  # noqa: SIM115
         self._writer = csv.writer(self._file, lineterminator="\n")
         self._writer.writerow(self.header)
         return self
@@ -170,12 +174,18 @@ class CsvTable:
             self._writer.writerow(row)
             self.rows += 1
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, exc_type, exc, traceback) -> None:
         self._file.close()
+        if exc_type is None:
+            os.replace(self.partial, self.path)
+        else:
+            self.partial.unlink(missing_ok=True)
 
 
 def write_json(data: dict, path: Path) -> Path:
-    """Write JSON with sorted keys and a final newline (stable bytes)."""
-    path.write_text(json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n",
-                    encoding="utf-8", newline="\n")
+    """Write JSON with sorted keys and a final newline (stable bytes), replacing atomically."""
+    partial = path.with_name(f".{path.name}.partial")
+    partial.write_text(json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n",
+                       encoding="utf-8", newline="\n")
+    os.replace(partial, path)
     return path

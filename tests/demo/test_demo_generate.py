@@ -173,3 +173,27 @@ def test_output_does_not_depend_on_the_batch_size(tmp_path, monkeypatch):
     generate(tmp_path / "b", seed=5, clients=17, weeks=4)
     for name in FILES:
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+
+
+def test_an_unwritable_folder_gives_a_one_line_error(tmp_path):
+    blocker = tmp_path / "taken"
+    blocker.write_text("a file, not a folder")
+    with pytest.raises(ReconnectError, match=r"^cannot write the demo caseload to .*taken: .*; "
+                                             r"choose another --out folder$"):
+        generate(blocker, clients=2, weeks=1)
+
+
+def test_a_failed_run_leaves_the_previous_files_and_no_partial_ones(tmp_path, monkeypatch):
+    import reconnect_analysis.demo as demo
+
+    generate(tmp_path, seed=1, clients=9, weeks=2)
+    before = {name: (tmp_path / name).read_bytes() for name in FILES}
+
+    def broken(plan, rng):
+        raise RuntimeError("simulated crash")
+
+    monkeypatch.setattr(demo, "simulate", broken)
+    with pytest.raises(RuntimeError):
+        generate(tmp_path, seed=2, clients=9, weeks=2)
+    assert {name: (tmp_path / name).read_bytes() for name in FILES} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(FILES)
