@@ -288,5 +288,8 @@ def simulate(plan: Plan, rng: np.random.Generator) -> ClientData:
     screen = _screen(plan, days, rng)
     rows = _rows(plan, days, rng)
     rows.pop("_p_shift")
+    if len(rows["note"]) and not (rows["note"] != "").any():   # every client writes something
+        at = int(rng.integers(0, len(rows["note"])))
+        rows["note"][at] = NOTES_PLAIN[int(rng.integers(0, len(NOTES_PLAIN)))]
     rows = _order(_apply_plants(plan, rows))
     return ClientData(entries=rows, screen=screen, events=list(plan.events))
