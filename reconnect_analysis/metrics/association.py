@@ -60,9 +60,12 @@ def link(tables: Tables, *, settings: Settings = DEFAULTS, start=None,
 
     Notes
     -----
-    Bootstrap: ``settings.bootstrap_resamples`` resamples (default 500) of blocks of
-    ``settings.bootstrap_block_days`` consecutive calendar days (default 7); unlogged days
-    stay in the calendar, so a resample holds as many or fewer usable pairs. Each client's
+    Interval: circular block bootstrap, ``settings.bootstrap_resamples`` resamples (default
+    500) of blocks of ``settings.bootstrap_block_days`` consecutive calendar days (default
+    7); unlogged days stay in the calendar, so a resample holds as many or fewer usable pairs.
+    The interval is ``tanh(atanh(rho) +- z * s)`` with ``s`` the bootstrap standard deviation
+    of ``atanh(rho*)``, floored at the independent-days value ``sqrt(1.06 / (n_days - 3))``
+    (see :func:`reconnect_analysis.stats.bootstrap.fisher_z_interval`). Each client's
     random stream is seeded from ``settings.random_seed`` and the client id, so results do
     not depend on which other clients are analysed with it.
 
@@ -141,9 +144,10 @@ def _client_rows(client_id, first_day, last_day, x_by_cue, y, settings):
             rho = float(ranks.binary_spearman(c_orig, cx_orig))
             mw = ranks.mann_whitney_counts(c_orig, cx_orig)
             boot = ranks.binary_spearman(sums[:, part][:, :n_groups], sums[:, part][:, n_groups:])
-            low, high = bootstrap.fisher_z_interval(rho, boot, confidence=settings.confidence)
+            low, high = bootstrap.fisher_z_interval(rho, boot, confidence=settings.confidence,
+                                                    n=n_days)
             p_low, p_high = bootstrap.fisher_z_interval(
-                rho, boot, confidence=settings.possible_link_confidence)
+                rho, boot, confidence=settings.possible_link_confidence, n=n_days)
             mw_p, rb = float(mw["p"]), float(mw["rank_biserial"])
         else:
             rho = low = high = p_low = p_high = mw_p = rb = np.nan

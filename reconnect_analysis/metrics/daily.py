@@ -94,8 +94,8 @@ def grid(tables: Tables, *, start=None, end=None) -> pd.DataFrame:
         logged = np.zeros(total, dtype=bool)
         logged[pos.astype("int64")] = True
     else:
-        values = pd.DataFrame({c: pd.Series([pd.NA] * total, dtype=frame[c].dtype)
-                               for c in frame.columns if c not in ("client_id", "date")})
+        values = frame.drop(columns=["client_id", "date"]).iloc[0:0].reset_index(drop=True)
+        values = values.reindex(np.arange(total))
         logged = np.zeros(total, dtype=bool)
     values = values.reset_index(drop=True)
     out = pd.concat([base, pd.DataFrame({"logged": logged}), values], axis=1)

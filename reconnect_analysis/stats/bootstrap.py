@@ -4,7 +4,8 @@ A resample of a series of ``n`` days is made of ``ceil(n / block)`` blocks of ``
 consecutive days, each starting at a day drawn uniformly from ``0 .. n - 1`` and wrapping
 round from the last day to the first (the *circular* block bootstrap of Politis and Romano
 1992, which gives every day the same chance to be drawn, unlike the plain moving-block
-version that under-draws the first and last days), joined and cut to ``n`` days. Keeping whole blocks keeps the day-to-day dependence that an ordinary
+version that under-draws the first and last days), joined and cut to ``n`` days. Keeping
+whole blocks keeps the day-to-day dependence that an ordinary
 bootstrap would destroy, so intervals are not too narrow for autocorrelated diaries.
 
 The resamples are represented as *counts*: how often each day appears in each resample (a
@@ -70,13 +71,18 @@ def percentile_interval(values: np.ndarray, *, confidence: float,
     return low, high
 
 
-def fisher_z_interval(estimate, values: np.ndarray, *, confidence: float,
-                      axis: int = -1) -> tuple[np.ndarray, np.ndarray]:
+def fisher_z_interval(estimate, values: np.ndarray, *, confidence: float, axis: int = -1,
+                      n: int | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Normal interval for a correlation on Fisher's z scale, with the bootstrap's spread.
 
-    ``tanh(atanh(r) +- z * sd(atanh(r*)))`` where ``r*`` are the bootstrap values (NaN
-    ignored). The z scale makes the sampling distribution of a correlation close to normal,
-    so this interval is better centred than raw percentiles for small samples.
+    ``tanh(atanh(r) +- z * s)`` where ``s = sd(atanh(r*))`` over the bootstrap values ``r*``
+    (NaN ignored). The z scale makes the sampling distribution of a correlation close to
+    normal, so this interval is better centred than raw percentiles for small samples.
+
+    With ``n`` (the number of paired days) ``s`` is never below the textbook standard error
+    of Spearman's rho for independent days, ``sqrt(1.06 / (n - 3))`` (Fieller, Hartley and
+    Pearson 1957): a block bootstrap of a short series tends to underestimate the spread,
+    and autocorrelation can only widen the interval, never make it narrower than that.
     """
     from scipy import stats as sstats
 
@@ -87,6 +93,8 @@ def fisher_z_interval(estimate, values: np.ndarray, *, confidence: float,
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
             spread = np.nanstd(np.arctanh(clipped), axis=axis, ddof=1)
+    if n is not None and n > 3:
+        spread = np.maximum(spread, np.sqrt(1.06 / (n - 3)))
     centre = np.arctanh(np.clip(np.asarray(estimate, dtype="float64"), -0.9999, 0.9999))
     z = sstats.norm.ppf(0.5 + confidence / 2)
     return np.tanh(centre - z * spread), np.tanh(centre + z * spread)

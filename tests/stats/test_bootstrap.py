@@ -54,3 +54,11 @@ def test_fisher_z_interval():
     assert low == pytest.approx(np.tanh(centre - 1.959964 * sd), abs=1e-6)
     assert high == pytest.approx(np.tanh(centre + 1.959964 * sd), abs=1e-6)
     assert -1 < low < 0.2 < high < 1
+
+
+def test_fisher_z_interval_never_narrower_than_independent_days():
+    # bootstrap values all equal (sd 0): the floor sqrt(1.06 / (n - 3)) = sqrt(1.06/47) applies
+    low, high = bootstrap.fisher_z_interval(0.0, np.zeros(20), confidence=0.95, n=50)
+    half = 1.959964 * np.sqrt(1.06 / 47)
+    assert low == pytest.approx(np.tanh(-half), abs=1e-6)
+    assert high == pytest.approx(np.tanh(half), abs=1e-6)
