@@ -125,7 +125,7 @@ def _line_of(data: bytes, offset: int) -> int:
 
 
 def parse_csv(raw: bytes, *, name: str, delimiter: str | None = None,
-              encoding: str | None = None) -> ParsedCSV:
+              encoding: str | None = None, short_rows_ok: bool = False) -> ParsedCSV:
     """Read a delimited file as text cells, marking records that cannot be read faithfully.
 
     Parameters
@@ -139,6 +139,10 @@ def parse_csv(raw: bytes, *, name: str, delimiter: str | None = None,
     encoding
         Force an encoding; ``None`` detects UTF-8 (with or without BOM), UTF-16,
         Windows-1252 or Latin-1.
+    short_rows_ok
+        The format leaves out trailing empty fields (m-Path does): a record with fewer
+        fields than the header is read with the rest empty and not marked (except a short
+        last record without a line end, which is ``truncated``).
 
     Returns
     -------
@@ -177,7 +181,8 @@ def parse_csv(raw: bytes, *, name: str, delimiter: str | None = None,
         body[READER_PROBLEM] = ""
         n_blank = 0
     else:
-        body, n_blank = _careful(data, delimiter, names, name=name, table=table)
+        body, n_blank = _careful(data, delimiter, names, name=name, table=table,
+                                 short_rows_ok=short_rows_ok)
     body[SOURCE_FILE] = name
     body = body[[*names, SOURCE_FILE, SOURCE_ROW, READER_PROBLEM]]
     if n_blank:
@@ -262,7 +267,7 @@ def _to_frame(table: pa.Table, names: list[str]) -> pd.DataFrame:
 
 
 def _careful(data: bytes, delimiter: str, names: list[str], *, name: str,
-             table: pa.Table | None) -> tuple[pd.DataFrame, int]:
+             table: pa.Table | None, short_rows_ok: bool) -> tuple[pd.DataFrame, int]:
     """Locate every record's fields with the byte scan; records with the header's width come
     from pyarrow, the others are parsed one by one with the csv module and marked."""
     width = len(names)
@@ -279,7 +284,7 @@ def _careful(data: bytes, delimiter: str, names: list[str], *, name: str,
         header_end = int(scan.starts[1]) if len(scan.starts) > 1 else len(data)
         table, _ = _arrow_read(data, header_end, delimiter, width)
     if table is None or table.num_rows != int(good.sum()):
-        return _parse_slow(data, delimiter, names, name=name)
+        return _parse_slow(data, delimiter, names, name=name, short_rows_ok=short_rows_ok)
     frames = []
     good_frame = _to_frame(table, names)
     good_frame[SOURCE_ROW] = (np.flatnonzero(good) + 1).astype("int64")
@@ -300,6 +305,8 @@ def _careful(data: bytes, delimiter: str, names: list[str], *, name: str,
         bad_frame = pd.DataFrame(rows, columns=names, dtype=str)
         bad_frame[SOURCE_ROW] = (bad + 1).astype("int64")
         problem = np.full(len(bad), "field_count", dtype=object)
+        if short_rows_ok:
+            problem[scan.counts[bad] < width] = ""
         last = len(scan.counts) - 1
         if bad[-1] == last and not scan.ends_with_newline and scan.counts[last] < width:
             problem[-1] = "truncated"
@@ -326,8 +333,8 @@ def _confirm_open_quote(data: bytes, delimiter: str, scan: _Scan, *, name: str) 
                              file=name, row=line) from err
 
 
-def _parse_slow(data: bytes, delimiter: str, names: list[str], *,
-                name: str) -> tuple[pd.DataFrame, int]:
+def _parse_slow(data: bytes, delimiter: str, names: list[str], *, name: str,
+                short_rows_ok: bool = False) -> tuple[pd.DataFrame, int]:
     """Exact record-by-record parse with the csv module, for files the fast path cannot
     vouch for (e.g. a stray quote inside a field)."""
     width = len(names)
@@ -345,7 +352,8 @@ def _parse_slow(data: bytes, delimiter: str, names: list[str], *,
         if not fields:
             n_blank += 1
             continue
-        problem = "" if len(fields) == width else "field_count"
+        fits = len(fields) == width or (short_rows_ok and len(fields) < width)
+        problem = "" if fits else "field_count"
         if number == len(all_rows) and not last_line_end and len(fields) < width:
             problem = "truncated"
         rows.append((fields + [""] * width)[:width])
