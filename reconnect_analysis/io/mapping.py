@@ -49,8 +49,20 @@ _DEFAULT_OUTPUT = {"date": "date", "week_start": "date", "submitted_at": "timest
                    "wake_time": "time"}
 _OFFSET_UNITS = {"seconds": 1, "minutes": 60, "hours": 3600}
 _NUMBER = re.compile(r"\s*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*")
-_YAML_TRUE = ("true", "yes", "on")
-_YAML_FALSE = ("false", "no", "off")
+_BOOL_TAG = "tag:yaml.org,2002:bool"
+
+
+class _Loader(yaml.SafeLoader):
+    """YAML with the 1.2 rule for booleans: only true/false are booleans, so a clinic's
+    ``yes``, ``no``, ``on``, ``off``, ``ja`` or ``nee`` stay the words they wrote."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regex) for tag, regex in resolvers if tag != _BOOL_TAG]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Loader.add_implicit_resolver(_BOOL_TAG, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+                              list("tTfF"))
 
 
 @dataclass(frozen=True)
@@ -166,12 +178,7 @@ def _value_map(raw: Any, check: _Check, key: str) -> dict[str, str]:
     for k, v in raw.items():
         if isinstance(v, (dict, list)):
             raise check.fail(f"{key}.{k}", "must be a single value")
-        text = _to_cell(v)
-        if isinstance(k, bool):  # YAML 1.1 reads unquoted yes/no/on/off as booleans
-            for word in (_YAML_TRUE if k else _YAML_FALSE):
-                out[word] = text
-        else:
-            out[str(k).strip().casefold()] = text
+        out[_to_cell(k).strip().casefold()] = _to_cell(v)
     return out
 
 
@@ -362,7 +369,7 @@ def load_mapping(path: str | Path) -> Mapping:
     path = Path(path)
     check = _Check(path)
     try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        doc = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506
     except FileNotFoundError as err:
         raise SchemaFileError(f"{path.name}: mapping file not found") from err
     except (OSError, UnicodeDecodeError) as err:
