@@ -66,6 +66,7 @@ def responder(rng: np.random.Generator, period: Period) -> Plan:
         numbness=ramp(n, 8.0, 3.0),
         shift_base=np.full(n, 0.06),
         shift_lag=0.45,
+        practice_rebound=0.18,
         interest_base=np.full(n, 4.0),
         interest_lag=22.0,
         numbness_lag=0.6,
@@ -78,6 +79,7 @@ def responder(rng: np.random.Generator, period: Period) -> Plan:
         "numbness_start": 8.0, "numbness_end": 3.0,
         "shift_prob_base": 0.06, "shift_prob_after_practice_day": 0.51,
         "interest_pct_after_practice_day": 22.0, "lag_days": 1, "same_day_link": 0.0,
+        "practice_rebound": 0.18,
         "lever": "10-minute daylight walk", "lever_start": period.iso(lever),
     }
     return plan

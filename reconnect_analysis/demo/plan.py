@@ -56,6 +56,11 @@ class Plan:
     """Probability of each micro-shift signal on a day without practice the day before."""
     interest_base: np.ndarray
     """Mean interest_pct on a day without practice the day before."""
+    practice_rebound: float = 0.0
+    """Practice is this much less likely the day after a practice day than its share
+    ``adherence`` suggests (and more likely after a day without): a within-person negative
+    day-to-day correlation that offsets the trend's positive one, so a lagged effect does
+    not leak into the same day."""
     shift_lag: float = 0.0
     """Added to each micro-shift probability the day AFTER a practice day."""
     shift_same: float = 0.0

@@ -73,7 +73,11 @@ def _days(plan: Plan, rng: np.random.Generator) -> dict[str, np.ndarray]:
     """Draw every field for every day of the period (logged or not)."""
     n = plan.n_days
     out: dict[str, np.ndarray] = {}
-    practice = rng.random(n) < plan.adherence
+    draws = rng.random(n)
+    practice = draws < plan.adherence
+    if plan.practice_rebound:
+        practice = _rebound(draws, np.asarray(plan.adherence, dtype=float),
+                            plan.practice_rebound)
     cue_draw = rng.random((len(CUES), n)) < 0.9
     cue_draw[0] |= practice & ~cue_draw.any(axis=0)   # a practice day has at least one cue
     cues = cue_draw & practice
@@ -126,6 +130,17 @@ def _days(plan: Plan, rng: np.random.Generator) -> dict[str, np.ndarray]:
         gone = rng.random(n) < plan.missing_rate
         out[name] = np.where(gone, np.nan, out[name])
     return out
+
+
+def _rebound(draws: np.ndarray, share: np.ndarray, strength: float) -> np.ndarray:
+    """Practice days whose probability moves against yesterday's surprise (one loop over
+    the days of one client; used by few archetypes)."""
+    practice = np.zeros(len(draws), dtype=bool)
+    surprise = 0.0
+    for day, (draw, p) in enumerate(zip(draws, share, strict=True)):
+        practice[day] = draw < min(max(p - strength * surprise, 0.02), 0.98)
+        surprise = float(practice[day]) - p
+    return practice
 
 
 def _round_numbness(values: np.ndarray, *, halves: bool) -> np.ndarray:
