@@ -115,47 +115,42 @@ def _seed(settings: Settings, client_id: str) -> np.random.Generator:
 def _client_rows(client_id, first_day, last_day, x_by_cue, y, settings):
     n = len(y)
     codes, n_groups = ranks.group_codes(y)
-    counts = bootstrap.block_counts(n, block_days=settings.bootstrap_block_days,
-                                    resamples=settings.bootstrap_resamples,
-                                    rng=_seed(settings, client_id))
-    combos, blocks = [], []
-    for lag in (0, 1):
+    combos = [(cue, lag) for lag in (0, 1) for cue in x_by_cue]
+    k = len(combos)
+    # One design matrix for every (cue, lag): per combo, G columns "day is usable and its
+    # score is in group g" and G columns "... and practice was done".
+    design = np.zeros((n, k, 2, n_groups))
+    for j, (cue, lag) in enumerate(combos):
+        x = x_by_cue[cue][: n - lag]
         y_codes = codes[lag:]
-        for cue in x_by_cue:
-            x = x_by_cue[cue][: n - lag]
-            valid = (~np.isnan(x)) & (y_codes >= 0)
-            design = np.zeros((n, 2 * n_groups))
-            where = np.flatnonzero(valid)
-            design[where, y_codes[where]] = 1.0
-            design[where, n_groups + y_codes[where]] = x[where]
-            combos.append((cue, lag))
-            blocks.append(design)
-    design = np.concatenate(blocks, axis=1) if n_groups else np.zeros((n, 0))
-    sums = counts @ design if n_groups else np.zeros((counts.shape[0], 0))
-    original = design.sum(axis=0)
+        where = np.flatnonzero((~np.isnan(x)) & (y_codes >= 0))
+        design[where, j, 0, y_codes[where]] = 1.0
+        design[where, j, 1, y_codes[where]] = x[where]
+    original = design.sum(axis=0)  # (k, 2, G)
+    n_days = original[:, 0, :].sum(axis=1).astype("int64")
+    n_practice = original[:, 1, :].sum(axis=1).astype("int64")
+    if n_groups:
+        counts = bootstrap.block_counts(n, block_days=settings.bootstrap_block_days,
+                                        resamples=settings.bootstrap_resamples,
+                                        rng=_seed(settings, client_id))
+        sums = (counts @ design.reshape(n, -1)).reshape(-1, k, 2, n_groups)
+        rho = ranks.binary_spearman(original[:, 0, :], original[:, 1, :])
+        mw = ranks.mann_whitney_counts(original[:, 0, :], original[:, 1, :])
+        boot = ranks.binary_spearman(sums[:, :, 0, :], sums[:, :, 1, :])  # (B, k)
+        low, high = bootstrap.fisher_z_interval(rho, boot, confidence=settings.confidence,
+                                                axis=0, n=n_days)
+        p_low, p_high = bootstrap.fisher_z_interval(
+            rho, boot, confidence=settings.possible_link_confidence, axis=0, n=n_days)
+        mw_p, rb = mw["p"], mw["rank_biserial"]
+    else:
+        rho = low = high = p_low = p_high = mw_p = rb = np.full(k, np.nan)
     rows = []
-    for k, (cue, lag) in enumerate(combos):
-        part = slice(2 * n_groups * k, 2 * n_groups * (k + 1))
-        c_orig = original[part][:n_groups]
-        cx_orig = original[part][n_groups:]
-        n_days = int(c_orig.sum())
-        n_practice = int(cx_orig.sum())
-        if n_groups:
-            rho = float(ranks.binary_spearman(c_orig, cx_orig))
-            mw = ranks.mann_whitney_counts(c_orig, cx_orig)
-            boot = ranks.binary_spearman(sums[:, part][:, :n_groups], sums[:, part][:, n_groups:])
-            low, high = bootstrap.fisher_z_interval(rho, boot, confidence=settings.confidence,
-                                                    n=n_days)
-            p_low, p_high = bootstrap.fisher_z_interval(
-                rho, boot, confidence=settings.possible_link_confidence, n=n_days)
-            mw_p, rb = float(mw["p"]), float(mw["rank_biserial"])
-        else:
-            rho = low = high = p_low = p_high = mw_p = rb = np.nan
-        verdict = _verdict(n_days, n_practice, n_days - n_practice, rho, float(low), float(high),
-                           float(p_low), float(p_high), settings)
-        rows.append((client_id, cue, lag, first_day, last_day, n_days, n_practice,
-                     n_days - n_practice, rho, float(low), float(high), float(p_low),
-                     float(p_high), mw_p, rb, verdict, ""))
+    for j, (cue, lag) in enumerate(combos):
+        verdict = _verdict(n_days[j], n_practice[j], n_days[j] - n_practice[j], rho[j],
+                           low[j], high[j], p_low[j], p_high[j], settings)
+        rows.append((client_id, cue, lag, first_day, last_day, n_days[j], n_practice[j],
+                     n_days[j] - n_practice[j], rho[j], low[j], high[j], p_low[j], p_high[j],
+                     mw_p[j], rb[j], verdict, ""))
     return rows
 
 

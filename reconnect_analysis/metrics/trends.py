@@ -49,9 +49,10 @@ def slopes(tables: Tables, *, settings: Settings = DEFAULTS, start=None,
     -----
     Fewer than ``settings.min_days_for_trend`` days: "not enough data yet" (the slope is
     still shown when it can be computed, never NaN for a constant series). The verdict says
-    "going up/down" only when the interval excludes 0 and Kendall's p is below
-    ``settings.window_test_alpha``. Both treat days as independent; with autocorrelated
-    diaries read them as descriptive.
+    "going up/down" only when the interval excludes 0 and Kendall's p (normal approximation
+    with tie correction) is below ``settings.window_test_alpha``. Both treat days as
+    independent; with autocorrelated diaries read them as descriptive. Computed for all
+    clients at once by :func:`reconnect_analysis.stats.trend.batch`.
     """
     start_day = _common.to_day(start, name="start")
     days = daily.grid(tables, start=start_day, end=end)
@@ -62,21 +63,40 @@ def slopes(tables: Tables, *, settings: Settings = DEFAULTS, start=None,
     client = values["client_id"].to_numpy()
     dates = values["date"].to_numpy(dtype="datetime64[ns]")
     bounds = np.flatnonzero(np.r_[True, client[1:] != client[:-1], True])
-    rows = []
-    for first, stop in zip(bounds[:-1], bounds[1:], strict=True):
-        x = (dates[first:stop] - dates[first]) / np.timedelta64(1, "D") / 7.0
-        for measure in SLOPE_MEASURES:
-            y = values[measure].to_numpy()[first:stop]
-            t = strend.trend(x, y, confidence=settings.confidence)
-            verdict = _verdict(t, settings)
-            rows.append((client[first], measure, dates[first], dates[stop - 1], t.slope,
-                         t.ci_low, t.ci_high, t.tau, t.p_value, t.n, verdict,
-                         _sentence(measure, t, verdict, settings)))
-    out = pd.DataFrame(rows, columns=list(_SLOPE_COLUMNS))
+    first, stop = bounds[:-1], bounds[1:]
+    lengths = stop - first
+    width = int(lengths.max())
+    # Pad each client's days into one row; run the batch statistics in chunks so that the
+    # pairwise slopes never take more than a few million cells.
+    row = np.repeat(np.arange(len(first)), lengths)
+    col = np.arange(len(values)) - np.repeat(first, lengths)
+    x = np.full((len(first), width), np.nan)
+    x[row, col] = (dates - np.repeat(dates[first], lengths)) / np.timedelta64(1, "D") / 7.0
+    chunk = max(1, 4_000_000 // max(width * (width - 1) // 2, 1))
+    frames = []
+    for measure in SLOPE_MEASURES:
+        y = np.full((len(first), width), np.nan)
+        y[row, col] = values[measure].to_numpy(dtype="float64")
+        parts = [strend.batch(x[k:k + chunk], y[k:k + chunk], confidence=settings.confidence)
+                 for k in range(0, len(first), chunk)]
+        res = {key: np.concatenate([p[key] for p in parts]) for key in parts[0]}
+        frames.append(pd.DataFrame({
+            "client_id": client[first], "measure": measure, "period_start": dates[first],
+            "period_end": dates[stop - 1], "slope_per_week": res["slope"],
+            "ci_low": res["ci_low"], "ci_high": res["ci_high"], "kendall_tau": res["tau"],
+            "p_value": res["p_value"], "n_days": res["n"].astype("int64"),
+            "order": np.arange(len(first))}))
+    out = pd.concat(frames, ignore_index=True).sort_values(["order", "measure"], kind="stable")
+    out = out.drop(columns="order").reset_index(drop=True)
+    trends_ = [strend.Trend(r.slope_per_week, np.nan, r.ci_low, r.ci_high, r.kendall_tau,
+                            r.p_value, r.n_days) for r in out.itertuples(index=False)]
+    out["verdict"] = [_verdict(t, settings) for t in trends_]
+    out["sentence"] = [_sentence(m, t, v, settings) for m, t, v in
+                       zip(out["measure"], trends_, out["verdict"], strict=True)]
     for column, dtype in _SLOPE_COLUMNS.items():
         out[column] = out[column].astype(days["client_id"].dtype if column == "client_id"
                                          else dtype)
-    return out
+    return out[list(_SLOPE_COLUMNS)]
 
 
 def _verdict(t: strend.Trend, settings: Settings) -> str:

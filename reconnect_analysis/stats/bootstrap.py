@@ -15,6 +15,8 @@ The resamples are represented as *counts*: how often each day appears in each re
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 __all__ = ["block_indices", "block_counts", "percentile_interval", "fisher_z_interval"]
@@ -47,10 +49,12 @@ def block_counts(n: int, *, block_days: int, resamples: int,
     lengths[-1] = n - block * (n_blocks - 1)
     # A block may wrap past the last day to the first ones: count it on a doubled calendar
     # and fold the second copy back onto the first.
-    diff = np.zeros((resamples, 2 * n + 1))
-    rows = np.repeat(np.arange(resamples), n_blocks)
-    np.add.at(diff, (rows, starts.ravel()), 1.0)
-    np.add.at(diff, (rows, (starts + lengths[None, :]).ravel()), -1.0)
+    width = 2 * n + 1
+    rows = np.repeat(np.arange(resamples) * width, n_blocks)
+    flat = np.bincount(rows + starts.ravel(), minlength=resamples * width).astype("float64")
+    flat -= np.bincount(rows + (starts + lengths[None, :]).ravel(),
+                        minlength=resamples * width)
+    diff = flat.reshape(resamples, width)
     doubled = np.cumsum(diff, axis=1)[:, : 2 * n]
     return doubled[:, :n] + doubled[:, n:]
 
@@ -72,29 +76,42 @@ def percentile_interval(values: np.ndarray, *, confidence: float,
 
 
 def fisher_z_interval(estimate, values: np.ndarray, *, confidence: float, axis: int = -1,
-                      n: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+                      n=None) -> tuple[np.ndarray, np.ndarray]:
     """Normal interval for a correlation on Fisher's z scale, with the bootstrap's spread.
 
     ``tanh(atanh(r) +- z * s)`` where ``s = sd(atanh(r*))`` over the bootstrap values ``r*``
-    (NaN ignored). The z scale makes the sampling distribution of a correlation close to
-    normal, so this interval is better centred than raw percentiles for small samples.
+    (NaN ignored; ``axis`` is the resample axis). The z scale makes the sampling distribution
+    of a correlation close to normal, so this interval is better centred than raw
+    percentiles for small samples.
 
-    With ``n`` (the number of paired days) ``s`` is never below the textbook standard error
-    of Spearman's rho for independent days, ``sqrt(1.06 / (n - 3))`` (Fieller, Hartley and
-    Pearson 1957): a block bootstrap of a short series tends to underestimate the spread,
-    and autocorrelation can only widen the interval, never make it narrower than that.
+    With ``n`` (the number of paired days, scalar or one per estimate) ``s`` is never below
+    the textbook standard error of Spearman's rho for independent days,
+    ``sqrt(1.06 / (n - 3))`` (Fieller, Hartley and Pearson 1957): a block bootstrap of a
+    short series tends to underestimate the spread, and autocorrelation can only widen the
+    interval, never make it narrower than that.
     """
+    values = np.asarray(values, dtype="float64")
+    z_values = np.arctanh(np.clip(values, -0.9999, 0.9999))
+    ok = ~np.isnan(z_values)
+    count = ok.sum(axis=axis)
+    filled = np.where(ok, z_values, 0.0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = filled.sum(axis=axis) / count
+        dev = np.where(ok, z_values - np.expand_dims(mean, axis), 0.0)
+        spread = np.sqrt((dev * dev).sum(axis=axis) / (count - 1))
+    spread = np.where(count >= 2, spread, np.nan)
+    if n is not None:
+        n = np.asarray(n, dtype="float64")
+        with np.errstate(invalid="ignore", divide="ignore"):
+            floor = np.where(n > 3, np.sqrt(1.06 / (n - 3)), 0.0)
+        spread = np.maximum(spread, floor)
+    centre = np.arctanh(np.clip(np.asarray(estimate, dtype="float64"), -0.9999, 0.9999))
+    z = _normal_quantile(0.5 + confidence / 2)
+    return np.tanh(centre - z * spread), np.tanh(centre + z * spread)
+
+
+@functools.lru_cache(maxsize=16)
+def _normal_quantile(p: float) -> float:
     from scipy import stats as sstats
 
-    values = np.asarray(values, dtype="float64")
-    clipped = np.clip(values, -0.9999, 0.9999)
-    with np.errstate(invalid="ignore"):
-        import warnings
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)
-            spread = np.nanstd(np.arctanh(clipped), axis=axis, ddof=1)
-    if n is not None and n > 3:
-        spread = np.maximum(spread, np.sqrt(1.06 / (n - 3)))
-    centre = np.arctanh(np.clip(np.asarray(estimate, dtype="float64"), -0.9999, 0.9999))
-    z = sstats.norm.ppf(0.5 + confidence / 2)
-    return np.tanh(centre - z * spread), np.tanh(centre + z * spread)
+    return float(sstats.norm.ppf(p))

@@ -39,7 +39,8 @@ def theil_sen(x: np.ndarray, y: np.ndarray, *,
 
 
 def kendall(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
-    """Kendall's tau-b and its two-sided p-value (``scipy.stats.kendalltau``).
+    """Kendall's tau-b and its two-sided p-value (``scipy.stats.kendalltau``, normal
+    approximation with tie correction, the same as :func:`batch`).
 
     A series without variation has no trend to test: tau 0, p 1 (not NaN).
     Fewer than three points: NaN, NaN.
@@ -49,7 +50,7 @@ def kendall(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
         return (np.nan, np.nan)
     if np.all(y == y[0]) or np.all(x == x[0]):
         return (0.0, 1.0)
-    result = sstats.kendalltau(x, y)
+    result = sstats.kendalltau(x, y, method="asymptotic")
     return (float(result.statistic), float(result.pvalue))
 
 
@@ -65,3 +66,90 @@ def _pairs(x, y) -> tuple[np.ndarray, np.ndarray]:
     y = np.asarray(y, dtype="float64")
     ok = ~(np.isnan(x) | np.isnan(y))
     return x[ok], y[ok]
+
+
+def batch(x: np.ndarray, y: np.ndarray, *, confidence: float = 0.95) -> dict[str, np.ndarray]:
+    """Theil-Sen and Kendall for many short series at once (one series per row).
+
+    Parameters
+    ----------
+    x, y : array (series, days)
+        Padded with NaN; a pair is used when both are present. ``x`` must be distinct within
+        a row (calendar days are).
+
+    Returns
+    -------
+    dict of arrays (one value per row)
+        ``slope``, ``intercept`` (``median(y) - slope * median(x)``), ``ci_low``,
+        ``ci_high`` (Sen 1968, exactly as ``scipy.stats.theilslopes``), ``tau`` (Kendall's
+        tau-b), ``p_value`` (two-sided, normal approximation with the tie correction, as
+        ``scipy.stats.kendalltau(method="asymptotic")``), ``n``.
+
+    Notes
+    -----
+    The same guards as :func:`theil_sen` and :func:`kendall`: fewer than 2 points gives NaN
+    slopes, fewer than 3 a NaN tau; a constant ``y`` gives slope 0, interval (0, 0), tau 0,
+    p 1.
+    """
+    x = np.asarray(x, dtype="float64")
+    y = np.asarray(y, dtype="float64")
+    ok = ~(np.isnan(x) | np.isnan(y))
+    x = np.where(ok, x, np.nan)
+    y = np.where(ok, y, np.nan)
+    rows, width = x.shape
+    n = ok.sum(axis=1)
+    i, j = np.triu_indices(width, k=1)
+    dx = x[:, j] - x[:, i]
+    dy = y[:, j] - y[:, i]
+    valid = ~np.isnan(dx) & ~np.isnan(dy) & (dx != 0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        slopes = np.where(valid, dy / dx, np.nan)
+    slopes.sort(axis=1)  # NaN last
+    nt = valid.sum(axis=1)
+    take = np.arange(rows)
+
+    def at(k):
+        return slopes[take, np.clip(k, 0, max(slopes.shape[1] - 1, 0))]
+
+    if slopes.shape[1] == 0:
+        median = np.full(rows, np.nan)
+    else:
+        median = np.where(nt % 2 == 1, at(nt // 2), (at(nt // 2 - 1) + at(nt // 2)) / 2)
+    median = np.where(nt > 0, median, np.nan)
+    # Ties in y: each value's multiplicity m; sum over tie groups of t(t-1)(2t+5)
+    # equals the sum over values of (m-1)(2m+5).
+    same = (y[:, :, None] == y[:, None, :])
+    mult = same.sum(axis=2).astype("float64")
+    y_ties = np.where(ok, (mult - 1) * (2 * mult + 5), 0.0).sum(axis=1)
+    sigsq = (n * (n - 1) * (2 * n + 5) - y_ties) / 18.0
+    alpha = 1.0 - confidence if confidence > 0.5 else confidence
+    z = sstats.norm.ppf(alpha / 2.0)
+    sigma = np.sqrt(np.maximum(sigsq, 0))
+    upper = np.minimum(np.round((nt - z * sigma) / 2.0).astype("int64"), nt - 1)
+    lower = np.maximum(np.round((nt + z * sigma) / 2.0).astype("int64") - 1, 0)
+    ci_low = np.where(nt > 0, at(lower), np.nan) if slopes.shape[1] else np.full(rows, np.nan)
+    ci_high = np.where(nt > 0, at(upper), np.nan) if slopes.shape[1] else np.full(rows, np.nan)
+    with np.errstate(invalid="ignore"):
+        import warnings
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            intercept = np.nanmedian(y, axis=1) - median * np.nanmedian(x, axis=1)
+    # Kendall tau-b (x has no ties): S / sqrt(n0 * (n0 - tied y pairs))
+    pair_ok = ~np.isnan(dx) & ~np.isnan(dy)
+    s = np.where(pair_ok, np.sign(dx) * np.sign(dy), 0.0).sum(axis=1)
+    n0 = n * (n - 1) / 2.0
+    tied_y = np.where(ok, mult - 1, 0.0).sum(axis=1) / 2.0
+    with np.errstate(invalid="ignore", divide="ignore"):
+        tau = s / np.sqrt(n0 * (n0 - tied_y))
+        m = n * (n - 1.0)
+        var = (m * (2 * n + 5) - y_ties) / 18.0
+        p_value = 2 * sstats.norm.sf(np.abs(s / np.sqrt(var)))
+    constant = (n >= 1) & (tied_y == n0)
+    median = np.where(constant & (n >= 2), 0.0, median)
+    ci_low = np.where(constant & (n >= 2), 0.0, ci_low)
+    ci_high = np.where(constant & (n >= 2), 0.0, ci_high)
+    intercept = np.where(n >= 2, intercept, np.nan)
+    tau = np.where(n < 3, np.nan, np.where(constant, 0.0, tau))
+    p_value = np.where(n < 3, np.nan, np.where(constant, 1.0, p_value))
+    return {"slope": median, "intercept": intercept, "ci_low": ci_low, "ci_high": ci_high,
+            "tau": tau, "p_value": np.clip(p_value, 0, 1), "n": n}

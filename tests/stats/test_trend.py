@@ -59,7 +59,9 @@ def test_kendall_matches_pymannkendall_without_ties():
     tau, p = trend.kendall(np.arange(30.0), y)
     ref = mk.original_test(y)
     assert tau == pytest.approx(ref.Tau)
-    assert p == pytest.approx(ref.p, abs=0.01)  # mk uses a continuity-corrected normal z
+    # mk's S and var(S) are the same; mk adds a continuity correction to z, scipy's
+    # asymptotic method (ours) does not: p = 2 * sf(|S| / sqrt(var S))
+    assert p == pytest.approx(2 * stats.norm.sf(abs(ref.s) / np.sqrt(ref.var_s)))
 
 
 def test_edge_cases_do_not_crash():
@@ -70,3 +72,30 @@ def test_edge_cases_do_not_crash():
     assert all(np.isnan(v) for v in trend.kendall([0, 1.0], [1, 2.0]))
     t = trend.trend([0, 1, 2, 3.0], [1, np.nan, 3, 4.0])
     assert t.n == 3
+
+
+def test_batch_matches_scipy_row_by_row():
+    rng = np.random.default_rng(9)
+    rows, width = 30, 40
+    x = np.tile(np.arange(width, dtype=float) / 7, (rows, 1))
+    y = np.round(rng.normal(5, 2, (rows, width)) - np.linspace(0, 3, rows)[:, None]
+                 * np.arange(width) / width)
+    y[rng.random((rows, width)) < 0.2] = np.nan  # unlogged days
+    y[3, :] = 4.0  # constant
+    y[4, 2:] = np.nan  # two points only
+    out = trend.batch(x, y)
+    for r in range(rows):
+        keep = ~np.isnan(y[r])
+        xs, ys = x[r, keep], y[r, keep]
+        slope, intercept, low, high = trend.theil_sen(xs, ys)
+        assert out["n"][r] == keep.sum()
+        np.testing.assert_allclose([out["slope"][r], out["ci_low"][r], out["ci_high"][r]],
+                                   [slope, low, high], rtol=1e-12, atol=1e-12)
+        if r not in (3, 4):
+            ref = stats.theilslopes(ys, xs)
+            assert out["intercept"][r] == pytest.approx(ref.intercept)
+            kt = stats.kendalltau(xs, ys, method="asymptotic")
+            assert out["tau"][r] == pytest.approx(kt.statistic)
+            assert out["p_value"][r] == pytest.approx(kt.pvalue)
+    assert (out["tau"][3], out["p_value"][3]) == (0.0, 1.0)
+    assert np.isnan(out["tau"][4]) and not np.isnan(out["slope"][4])
