@@ -137,14 +137,16 @@ def medication_blunting(rng: np.random.Generator, period: Period) -> Plan:
 
 def burnout_lever(rng: np.random.Generator, period: Period) -> Plan:
     """Irregular wake times, alcohol and conflict days until a 'consistent wake time'
-    lever starts mid-period; then regular wake, little alcohol, numbness falls."""
+    lever starts mid-period; then regular wake, little alcohol, numbness falls (7 to 5 in the
+    first week, to 4.5 by the end)."""
     n = period.n_days
     lever = period.mid_monday() if period.weeks > 1 else min(3, n - 1)
     plan = Plan(
         n_days=n,
         logged=_logged(rng, n, 0.9),
         adherence=step(n, 0.35, 0.5, at=lever),
-        numbness=ramp(n, 7.0, 4.5, first=lever),
+        numbness=(ramp(n, 7.0, 5.0, first=lever, last=min(lever + 7, n - 1))
+                  - ramp(n, 0.0, 0.5, first=min(lever + 7, n - 1))),
         shift_base=step(n, 0.08, 0.15, at=lever),
         interest_base=step(n, 5.0, 12.0, at=lever),
         shift_lag=0.1,
@@ -166,7 +168,7 @@ def burnout_lever(rng: np.random.Generator, period: Period) -> Plan:
         "alcohol_days_per_week_before": 3.85, "alcohol_days_per_week_after": 0.7,
         "conflict_p_before": 0.3, "conflict_p_after": 0.1,
         "sleep_hours_before": 6.0, "sleep_hours_after": 7.2,
-        "numbness_before": 7.0, "numbness_end": 4.5,
+        "numbness_before": 7.0, "numbness_one_week_after_lever": 5.0, "numbness_end": 4.5,
     }
     return plan
 
