@@ -667,9 +667,6 @@ def _read_source(path: Path, mapping: Mapping) -> RawExport:
         return read_mpath(path, meta=meta, id_column=id_column,
                           prompt_questionnaires=(list(mapping.prompt_questionnaires)
                                                  if mapping.prompt_questionnaires else None))
-    if path.is_dir():
-        raise InputError(f"is a folder; a mapping file reads one export file (mapping "
-                         f"{mapping.path.name})", file=name)
     if fmt == "csv":
         from reconnect_analysis.io.csv_core import parse_csv
         parsed = parse_csv(read_bytes(path, name=name), name=name,
@@ -693,7 +690,8 @@ def read_mapped(path: str | Path, mapping_path: str | Path) -> RawExport:
     Parameters
     ----------
     path
-        The export file (CSV, m-Path data file, JSON, JSON Lines or xlsx).
+        The export file (CSV, m-Path data file, JSON, JSON Lines or xlsx), or a folder
+        holding one m-Path data file and its meta-data file.
     mapping_path
         The YAML mapping file (see docs/mapping.md).
 
@@ -712,6 +710,14 @@ def read_mapped(path: str | Path, mapping_path: str | Path) -> RawExport:
     """
     path = Path(path)
     mapping = load_mapping(mapping_path)
+    if path.is_dir():
+        from reconnect_analysis.io.mpath import find_mpath_pair
+        pair = find_mpath_pair(path)
+        if pair is None:
+            raise InputError(f"is a folder; a mapping file reads one export file, or a folder "
+                             f"with one m-Path data file and its meta-data file (mapping "
+                             f"{mapping.path.name})", file=path.name)
+        path = pair[0]
     source = _read_source(path, mapping)
     frame = source.entries
     missing = sorted(c for c in mapping.columns_used() if c not in frame.columns)

@@ -34,6 +34,7 @@ import pandas as pd
 
 from reconnect_analysis.errors import InputError
 from reconnect_analysis.io.csv_core import SOURCE_FILE, SOURCE_ROW, parse_csv
+from reconnect_analysis.io.native import read_bytes
 from reconnect_analysis.io.raw import READER_PROBLEM, RawExport
 
 _HEAD_BYTES = 4096
@@ -127,10 +128,7 @@ def read_meta(path: Path) -> tuple[pd.DataFrame, list[str]]:
         A re-saved (spreadsheet-damaged) file, or a missing meta-data column.
     """
     name = path.name
-    try:
-        raw = path.read_bytes()
-    except OSError as err:
-        raise InputError(f"meta-data file cannot be read ({err.strerror})", file=name) from err
+    raw = read_bytes(path, name=name)
     if not raw.strip():
         raise InputError("empty meta-data file; export it again from m-Path", file=name)
     _check_structure(raw, name=name, kind="meta-data")
@@ -230,10 +228,7 @@ def read_mpath(path: str | Path, *, meta: str | Path | None = None,
                          "export (columnName;fullQuestion;...) next to it or name it in the "
                          "mapping file (source: meta_file)", file=name)
     meta_frame, warnings = read_meta(meta_path)
-    try:
-        raw = path.read_bytes()
-    except OSError as err:
-        raise InputError(f"cannot be read ({err.strerror})", file=name) from err
+    raw = read_bytes(path, name=name)
     if not raw.strip():
         raise InputError("empty file; export it again from m-Path", file=name)
     _check_structure(raw, name=name, kind="data")

@@ -15,9 +15,20 @@ TABLE_FILES = ("entries", "events", "weekly_screen")
 SUFFIXES = (".csv", ".json", ".jsonl", ".ndjson", ".xlsx")
 
 
+MAX_FILE_BYTES = 1 << 30
+"""Largest export file read (1 GiB). Reading holds the file and its parsed cells in memory
+(about 5 times the file size at the peak: 1.3 GB for a 240 MB file of 1.1 million rows),
+so a larger file is refused up front instead of running out of memory half-way."""
+
+
 def read_bytes(path: Path, *, name: str) -> bytes:
     """A file's bytes, or an :class:`InputError` saying why it cannot be read."""
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise InputError(f"is {size / 2**30:.1f} GiB, more than the "
+                             f"{MAX_FILE_BYTES / 2**30:.0f} GiB one export file may hold; "
+                             "export shorter periods (e.g. one file per quarter)", file=name)
         return path.read_bytes()
     except FileNotFoundError as err:
         raise InputError("file not found; check the path", file=name) from err

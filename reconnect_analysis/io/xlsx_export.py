@@ -23,8 +23,16 @@ def read_xlsx_tables(path: Path, *, name: str) -> dict:
     """
     import openpyxl
 
-    if path.stat().st_size == 0:
+    from reconnect_analysis.io.native import MAX_FILE_BYTES
+
+    size = path.stat().st_size
+    if size == 0:
         raise InputError("empty file; export it again", file=name)
+    if size > MAX_FILE_BYTES // 8:
+        raise InputError(f"is {size / 2**20:.0f} MiB, more than the "
+                         f"{MAX_FILE_BYTES // 8 / 2**20:.0f} MiB an .xlsx export may hold "
+                         "(a workbook unpacks to many times its size); export CSV instead",
+                         file=name)
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as err:

@@ -222,3 +222,38 @@ def test_malformed_mapping_files(tmp_path, text, message):
 def test_shipped_mappings_load():
     assert load_mapping(MAPPINGS / "mpath-example.yaml").format == "mpath"
     assert load_mapping(LIKERT).delimiter == ";"
+
+
+def test_docs_example_mean_of_items_with_a_reverse_keyed_one(tmp_path):
+    # docs/mapping.md: numb 7, cut_off 5, pleasure 3 -> (7 + 5 + (8 - 3)) / 3 = 5.667
+    # -> (5.667 - 1) / 6 * 10 = 7.78
+    rows = mapped(tmp_path, "id,day,numb,cut_off,pleasure\nc1,2026-11-16,7,5,3\n", """
+fields:
+  client_id: id
+  date: day
+  numbness:
+    from: [numb, cut_off, pleasure]
+    combine: mean
+    reverse_items: [pleasure]
+    scale: [1, 7]
+    rescale_to: [0, 10]
+    round: 2
+""")
+    assert rows[0]["numbness"] == "7.78"
+
+
+def test_folder_with_an_mpath_pair_reads_through_a_mapping(tmp_path):
+    samples = Path("/work/shared/samples/mpath")
+    if not samples.exists():
+        pytest.skip("m-Path sample not available")
+    folder = tmp_path / "mpath"
+    folder.mkdir()
+    for name in ("example_basic.csv", "example_meta.csv"):
+        (folder / name).write_bytes((samples / name).read_bytes())
+    raw = read_export(folder, mapping=MAPPINGS / "mpath-example.yaml")
+    assert len(raw.entries) == 1393
+
+
+def test_folder_without_mpath_pair_refused_with_a_mapping(tmp_path):
+    with pytest.raises(InputError, match="is a folder"):
+        read_export(tmp_path, mapping=LIKERT)

@@ -240,3 +240,11 @@ def test_bad_rows_among_many_keep_their_row_numbers(tmp_path):
     assert bad["_reader_problem"].tolist() == ["field_count", "field_count"]
     assert frame.loc[frame["client_id"] == "c4999", "note"].item() == "note 4999\nline 2"
     assert frame.loc[frame["client_id"] == "c4000", "note"].item() == "a\nb"
+
+
+def test_oversized_file_refused_before_reading(tmp_path, monkeypatch):
+    from reconnect_analysis.io import native
+    monkeypatch.setattr(native, "MAX_FILE_BYTES", 100)
+    path = write(tmp_path, HEADER + "c1,2026-11-16,7,ok\n" * 10)   # 28 + 190 bytes
+    with pytest.raises(InputError, match=r"entries\.csv: is 0\.0 GiB, more than"):
+        read_export(path)
