@@ -529,7 +529,43 @@ def _numeric_field(frame: pd.DataFrame, rule: FieldRule, decimal: str) -> pd.Ser
     return out.astype(str)
 
 
+def _unix_with_offsets(frame: pd.DataFrame, rule: FieldRule) -> pd.Series | None:
+    """Vectorised Unix time plus offset column (the experience-sampling case, often large).
+    Returns None when some cell needs the row-by-row path (annotated failures)."""
+    texts = frame[rule.sources[0]].astype(str).str.strip()
+    offsets = frame[rule.offset_column].astype(str).str.strip()
+    integer = r"[+-]?\d+"
+    ok = (texts.str.fullmatch(integer) & offsets.str.fullmatch(integer)) | (texts == "")
+    if not ok.all():
+        return None
+    filled = texts != ""
+    out = pd.Series("", index=frame.index, dtype=object)
+    if not filled.any():
+        return out.astype(str)
+    seconds = texts[filled].astype("int64")
+    shift = offsets[filled].astype("int64") * rule.offset_seconds
+    if (shift % 60 != 0).any():
+        return None  # offsets with seconds: the row-by-row path formats them exactly
+    local = pd.to_datetime(seconds + shift, unit="s")
+    if rule.output == "date":
+        out[filled] = local.dt.strftime("%Y-%m-%d")
+    elif rule.output == "time":
+        out[filled] = local.dt.strftime("%H:%M")
+    else:
+        signs = np.where(shift < 0, "-", "+")
+        minutes = np.abs(shift.to_numpy()) // 60
+        suffix = [f"{sg}{m // 60:02d}:{m % 60:02d}" for sg, m in zip(signs, minutes,
+                                                                      strict=True)]
+        out[filled] = local.dt.strftime("%Y-%m-%dT%H:%M:%S") + pd.Series(suffix,
+                                                                         index=local.index)
+    return out.astype(str)
+
+
 def _time_field(frame: pd.DataFrame, rule: FieldRule) -> pd.Series:
+    if rule.parse == "unix_seconds" and rule.offset_column is not None:
+        fast = _unix_with_offsets(frame, rule)
+        if fast is not None:
+            return fast
     texts = frame[rule.sources[0]].astype(str)
     offsets = frame[rule.offset_column].astype(str) if rule.offset_column else None
     cache: dict[tuple[str, str], str] = {}
@@ -641,7 +677,7 @@ def _source_format(path: Path, mapping: Mapping) -> str:
     if mapping.format is not None:
         return mapping.format
     suffix = path.suffix.lower()
-    if suffix == ".csv":
+    if suffix in (".csv", ".tsv", ".txt"):
         from reconnect_analysis.io.mpath import looks_like_mpath
         return "mpath" if looks_like_mpath(path) else "csv"
     if suffix in (".json", ".jsonl", ".xlsx"):

@@ -249,6 +249,10 @@ def read_mpath(path: str | Path, *, meta: str | Path | None = None,
     if unknown:
         warnings.append(f"{name}: {len(unknown)} column(s) not described in "
                         f"{meta_path.name}: {', '.join(_safe(c) for c in unknown[:10])}")
+    for column in unknown:
+        inferred = _type_from_suffix(column)
+        if inferred is not None:
+            types[column] = inferred
     frame = _decode_answers(frame, types, name=name, fixes=fixes)
 
     answered = frame["timeStampStart"].str.strip() != ""
@@ -263,6 +267,16 @@ def read_mpath(path: str | Path, *, meta: str | Path | None = None,
     return RawExport(entries=entries, prompts=prompts, input_files=[str(path), str(meta_path)],
                      encoding=parsed.encoding, fixes=fixes, warnings=warnings,
                      format_name="mpath")
+
+
+def _type_from_suffix(column: str) -> str | None:
+    """The answer type a column name's suffix implies, for columns the meta-data file does
+    not describe (m-Path names text answers ``*_open`` and ``*_multipleChoice_string``)."""
+    if column.endswith(("_open", "_multipleChoice_string")):
+        return "string"
+    if column.endswith(("_multipleChoice_index", "_multipleChoice_likert")):
+        return "int"
+    return None
 
 
 def _check_timestamps(frame: pd.DataFrame, *, name: str) -> None:

@@ -12,7 +12,7 @@ from reconnect_analysis.io.csv_core import parse_csv
 from reconnect_analysis.io.raw import RawExport
 
 TABLE_FILES = ("entries", "events", "weekly_screen")
-SUFFIXES = (".csv", ".json", ".jsonl", ".ndjson", ".xlsx")
+SUFFIXES = (".csv", ".tsv", ".txt", ".json", ".jsonl", ".ndjson", ".xlsx")
 
 
 MAX_FILE_BYTES = 1 << 30
@@ -42,7 +42,7 @@ def read_tables(path: Path) -> dict[str, tuple[pd.DataFrame, str, list[str], lis
     """Read one file into ``{table: (frame, encoding, fixes, warnings)}`` by its suffix."""
     name = path.name
     suffix = path.suffix.lower()
-    if suffix == ".csv":
+    if suffix in (".csv", ".tsv", ".txt"):
         parsed = parse_csv(read_bytes(path, name=name), name=name)
         return {"entries": (parsed.frame, parsed.encoding, parsed.fixes, parsed.warnings)}
     if suffix in (".json", ".jsonl", ".ndjson"):

@@ -257,3 +257,15 @@ def test_folder_with_an_mpath_pair_reads_through_a_mapping(tmp_path):
 def test_folder_without_mpath_pair_refused_with_a_mapping(tmp_path):
     with pytest.raises(InputError, match="is a folder"):
         read_export(tmp_path, mapping=LIKERT)
+
+
+def test_vectorised_unix_times_match_the_row_by_row_path(monkeypatch):
+    samples = Path("/work/shared/samples/mpath/example_basic.csv")
+    if not samples.exists():
+        pytest.skip("m-Path sample not available")
+    from reconnect_analysis.io import mapping as engine
+    fast = read_export(samples, mapping=MAPPINGS / "mpath-example.yaml").entries
+    monkeypatch.setattr(engine, "_unix_with_offsets", lambda frame, rule: None)
+    slow = read_export(samples, mapping=MAPPINGS / "mpath-example.yaml").entries
+    assert fast[["date", "submitted_at"]].equals(slow[["date", "submitted_at"]])
+    assert (fast["submitted_at"].str.len() == len("2024-04-19T10:16:42+02:00")).all()

@@ -183,3 +183,14 @@ def test_question_text_change_warned_without_the_html(tmp_path):
 def test_mpath_without_mapping_asks_for_one():
     with pytest.raises(InputError, match="m-Path export; give a mapping file"):
         read_export(DATA)
+
+
+def test_column_missing_from_meta_warned_and_decoded_by_its_suffix(tmp_path):
+    data, meta = copy_pair(tmp_path)
+    lines = META.read_text(encoding="utf-8-sig").splitlines()
+    meta.write_text("\n".join(line for line in lines if not line.startswith("age_open;"))
+                    + "\n", encoding="utf-8-sig")
+    raw = read_mpath(data)
+    assert any("1 column(s) not described in example_meta.csv: age_open" in w
+               for w in raw.warnings)
+    assert raw.entries.iloc[0]["age_open"] == "29"   # '"29"' decoded by the _open suffix
