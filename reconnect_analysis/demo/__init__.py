@@ -54,8 +54,9 @@ def _check(name: str, value: int, low: int, high: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int | np.integer):
         raise ReconnectError(f"{name} must be a whole number (got {value!r})")
     if not low <= value <= high:
+        hint = f"{low} or more" if value < low else f"at most {high}"
         raise ReconnectError(f"{name} must be between {low} and {high} (got {value}); "
-                             f"use --{name} {low} or more")
+                             f"use --{name} {hint}")
     return int(value)
 
 

@@ -156,6 +156,7 @@ def test_one_week_and_one_client_still_work(tmp_path):
     ({"clients": 0}, "clients must be between 1 and 100000 (got 0); use --clients 1 or more"),
     ({"weeks": 0}, "weeks must be between 1 and 520 (got 0); use --weeks 1 or more"),
     ({"seed": -1}, "seed must be between 0 and"),
+    ({"weeks": 521}, "weeks must be between 1 and 520 (got 521); use --weeks at most 520"),
     ({"clients": 2.5}, "clients must be a whole number (got 2.5)"),
     ({"end_week": "2026-47"}, 'week "2026-47" is not an ISO week; write it like 2026-W47'),
 ])
