@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pandas as pd
 
 from reconnect_analysis.errors import InputError
@@ -117,16 +118,21 @@ def decimal_commas(frame: pd.DataFrame, *, columns: list[str] | None = None,
         numeric = field_info().numeric
         columns = [c for c in frame.columns if c in numeric]
     changed = {}
+    pattern = re.compile(_DECIMAL_COMMA)
     for col in columns:
         series = frame[col]
         if series.dtype == object or pd.api.types.is_string_dtype(series):
             series = series.astype(str)
             if not series.str.contains(",", regex=False).any():
                 continue
-            mask = series.str.fullmatch(_DECIMAL_COMMA)
-            if mask.any():
-                changed[col] = (series.where(~mask, series.str.replace(",", ".", regex=False)),
-                                int(mask.sum()))
+            # each distinct value is looked at once (ratings repeat a handful of values)
+            codes, uniques = pd.factorize(series, use_na_sentinel=False)
+            fixed = np.array([u.replace(",", ".") if pattern.fullmatch(u) else u
+                              for u in uniques], dtype=object)
+            hit = np.array([bool(pattern.fullmatch(u)) for u in uniques], dtype=bool)[codes]
+            if hit.any():
+                changed[col] = (pd.Series(fixed[codes], index=series.index, dtype=object)
+                                .astype(series.dtype), int(hit.sum()))
     if not changed:
         return frame, []
     out = frame.copy()

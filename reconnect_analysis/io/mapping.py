@@ -441,17 +441,38 @@ def _fmt(value: float) -> str:
     return format(value, ".10g") if np.isfinite(value) else str(value)
 
 
-def _numbers(texts: pd.Series, *, decimal: str) -> tuple[np.ndarray, np.ndarray]:
-    """Parse text to float: returns (values with NaN for missing or bad, bad mask)."""
-    stripped = texts.astype(str).str.strip()
+_DECIMAL_COMMA = re.compile(r"([+-]?\d+),(\d+)")
+
+
+def _one_number(cell: str, decimal: str) -> tuple[float, bool]:
+    """(value, unreadable) of one cell; an empty cell is (NaN, False)."""
+    text = cell.strip()
+    if text == "":
+        return np.nan, False
     if decimal == ",":
-        stripped = stripped.str.replace(r"^([+-]?\d+),(\d+)$", r"\1.\2", regex=True)
-    missing = stripped == ""
-    good = stripped.str.fullmatch(_NUMBER.pattern) & ~missing
-    values = np.full(len(stripped), np.nan)
-    if good.any():
-        values[good.to_numpy()] = stripped[good].astype(float).to_numpy()
-    return values, (~good & ~missing).to_numpy()
+        text = _DECIMAL_COMMA.sub(r"\1.\2", text) if _DECIMAL_COMMA.fullmatch(text) else text
+    if _NUMBER.fullmatch(text):
+        return float(text), False
+    return np.nan, True
+
+
+def _numbers(texts: pd.Series, *, decimal: str) -> tuple[np.ndarray, np.ndarray]:
+    """Parse text to float: returns (values with NaN for missing or bad, bad mask).
+
+    Each distinct cell is parsed once (ratings repeat a handful of values), so a million
+    rows cost about as much as their distinct values."""
+    codes, uniques = pd.factorize(texts.astype(str), use_na_sentinel=False)
+    parsed = [_one_number(str(u), decimal) for u in uniques]
+    values = np.array([v for v, _ in parsed], dtype=float)
+    bad = np.array([b for _, b in parsed], dtype=bool)
+    return values[codes], bad[codes]
+
+
+def _format_numbers(values: np.ndarray) -> np.ndarray:
+    """Numbers as text ("" for NaN), each distinct value formatted once."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    texts = np.array([_fmt(float(u)) for u in uniques] + [""], dtype=object)
+    return texts[codes]  # code -1 (NaN) picks the trailing ""
 
 
 def _map_values(texts: pd.Series, mapping: dict[str, str] | None,
@@ -522,8 +543,7 @@ def _numeric_field(frame: pd.DataFrame, rule: FieldRule, decimal: str) -> pd.Ser
             result = t_from + (result - s_from) * (t_to - t_from) / (s_to - s_from)
     if rule.round is not None:
         result = np.round(result, rule.round)
-    out = pd.Series([_fmt(v) if not np.isnan(v) else "" for v in result], index=frame.index,
-                    dtype=object)
+    out = pd.Series(_format_numbers(result), index=frame.index, dtype=object)
     has_bad = (bad_text != "").to_numpy()
     out[has_bad] = bad_text[has_bad]
     return out.astype(str)
@@ -567,17 +587,18 @@ def _time_field(frame: pd.DataFrame, rule: FieldRule) -> pd.Series:
         if fast is not None:
             return fast
     texts = frame[rule.sources[0]].astype(str)
-    offsets = frame[rule.offset_column].astype(str) if rule.offset_column else None
-    cache: dict[tuple[str, str], str] = {}
-    out = []
     zone = zoneinfo.ZoneInfo(rule.timezone) if rule.timezone else None
-    for i, cell in enumerate(texts):
-        off = offsets.iloc[i] if offsets is not None else ""
-        key = (cell, off)
-        if key not in cache:
-            cache[key] = _one_time(cell, off, rule, zone)
-        out.append(cache[key])
-    return pd.Series(out, index=frame.index, dtype=object).astype(str)
+    # Each distinct (cell, offset) pair is parsed once; dates repeat a lot.
+    if rule.offset_column:
+        offsets = frame[rule.offset_column].astype(str)
+        pairs = pd.MultiIndex.from_arrays([texts, offsets])
+        codes, uniques = pd.factorize(pairs)
+        parsed = [_one_time(str(cell), str(off), rule, zone) for cell, off in uniques]
+    else:
+        codes, uniques = pd.factorize(texts, use_na_sentinel=False)
+        parsed = [_one_time(str(cell), "", rule, zone) for cell in uniques]
+    return pd.Series(np.array(parsed, dtype=object)[codes], index=frame.index,
+                     dtype=object).astype(str)
 
 
 def _one_time(cell: str, offset_text: str, rule: FieldRule, zone: Any) -> str:
