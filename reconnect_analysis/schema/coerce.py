@@ -1,14 +1,16 @@
 """Vectorised parsing of raw cells into the schema's types, recording every failure.
 
-Each parser takes a raw column (text as read, or already typed by a mapping) and returns the
-typed column plus a reason code per row that could not be read (``None`` where fine). Parsing
-works on the column's distinct values, so a million rows with a few hundred distinct values
-cost a few hundred parses.
+Each parser takes a raw column (text as read, or already typed by a mapping) and returns a
+:class:`Parsed`: the typed values plus, per reason code, the row positions that could not be
+read. Parsing works on the column's distinct values (``pd.factorize``), so a million rows with
+a few thousand distinct values cost a few thousand Python calls; the typed column is then
+spread back with the codes, without building per-row Python objects.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -16,6 +18,7 @@ from pandas.api.types import (
     is_bool_dtype,
     is_datetime64_any_dtype,
     is_numeric_dtype,
+    is_string_dtype,
 )
 
 from reconnect_analysis.schema.contract import FieldSpec, Schema
@@ -23,256 +26,286 @@ from reconnect_analysis.schema.contract import FieldSpec, Schema
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _DMY = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{2}|\d{4})$")
 _TIME = re.compile(r"^(\d{1,2}):(\d{2})(?::\d{2})?$")
-_ISO_STAMP = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
+_ISO_STAMP = r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}"
 
 TRUNCATION_MARKER = " [...truncated]"
 
 
-def _by_uniques(series: pd.Series, parse) -> tuple[np.ndarray, np.ndarray]:
-    """Apply ``parse(uniques) -> (values, reasons)`` to distinct values, spread back by codes.
+@dataclass
+class Parsed:
+    """A typed column and where it failed."""
 
-    Missing (None/NaN) raw cells map to ``(missing, None)`` without calling ``parse``.
+    values: object
+    """numpy array or pandas extension array, one value per input row."""
+    failures: dict[str, np.ndarray] = field(default_factory=dict)
+    """reason code -> row positions (sorted)."""
+    local_dates: np.ndarray | None = None
+    """Timestamps only: the client's local calendar date of each row."""
+
+
+def factorized(series: pd.Series, parse, *, fill):
+    """Parse distinct values and spread the result back to every row.
+
+    ``parse(uniques: list) -> (typed array for the uniques, list of reason-or-None)``;
+    missing cells (None/NaN) never reach ``parse`` and get ``fill``.
+
+    Returns
+    -------
+    (values per row, {reason: positions})
     """
     codes, uniques = pd.factorize(series, use_na_sentinel=True)
-    values, reasons = parse(pd.Series(uniques, dtype=object))
-    values = np.asarray(values, dtype=object)
+    typed, reasons = parse(list(uniques))
+    typed = np.asarray(typed)
+    values = np.append(typed, np.asarray([fill], dtype=typed.dtype))[codes]
+    failures: dict[str, np.ndarray] = {}
     reasons = np.asarray(reasons, dtype=object)
-    values = np.append(values, [None])
-    reasons = np.append(reasons, [None])
-    return values[codes], reasons[codes]
+    bad = np.flatnonzero(pd.notna(reasons)) if len(reasons) else np.array([], dtype=int)
+    for reason in pd.unique(reasons[bad]) if bad.size else []:
+        which = bad[reasons[bad] == reason]
+        failures[str(reason)] = np.flatnonzero(np.isin(codes, which))
+    return values, failures
 
 
-def _is_missing_token(text: pd.Series, schema: Schema) -> pd.Series:
-    return text.str.strip().str.lower().isin(schema.missing_values)
+def parse_number(series: pd.Series, spec: FieldSpec, schema: Schema) -> Parsed:
+    """Numbers with a '.' decimal point; missing words become NaN; else ``not_a_number``."""
+    if is_bool_dtype(series.dtype) or is_numeric_dtype(series.dtype):
+        return Parsed(series.astype("Float64").to_numpy(dtype=float, na_value=np.nan))
 
-
-def parse_number(series: pd.Series, spec: FieldSpec, schema: Schema):
-    """Numbers with a '.' decimal point; missing tokens become NaN; else ``not_a_number``."""
-    if is_bool_dtype(series.dtype):
-        return series.astype("Float64").astype(float).to_numpy(), _none(len(series))
-    if is_numeric_dtype(series.dtype):
-        return series.astype(float).to_numpy(), _none(len(series))
-
-    def parse(uniques: pd.Series):
-        text = uniques.map(_as_text)
-        missing = _is_missing_token(text, schema)
-        parsed = pd.to_numeric(text.str.strip().where(~missing), errors="coerce")
-        numbers_in = uniques.map(lambda v: isinstance(v, (int, float)) and not isinstance(v, bool))
-        parsed = parsed.where(~numbers_in, pd.to_numeric(uniques.where(numbers_in),
-                                                         errors="coerce"))
-        failed = ~missing & parsed.isna()
-        reasons = np.where(failed, f"not_a_number:{spec.name}", None)
-        return parsed.astype(float).to_numpy(), reasons
-
-    values, reasons = _by_uniques(series, parse)
-    return np.where(pd.isna(values), np.nan, values).astype(float), reasons
-
-
-def parse_boolean(series: pd.Series, spec: FieldSpec, schema: Schema):
-    """Yes/no: the schema's true/false words only; anything else is ``unknown_value``."""
-    if is_bool_dtype(series.dtype):
-        return series.astype("boolean").to_numpy(dtype=object), _none(len(series))
-
-    def parse(uniques: pd.Series):
-        out, reasons = [], []
-        for value in uniques:
-            result, reason = _one_boolean(value, spec, schema)
-            out.append(result)
-            reasons.append(reason)
+    def parse(uniques):
+        out, reasons = np.full(len(uniques), np.nan), [None] * len(uniques)
+        for i, value in enumerate(uniques):
+            if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(
+                    value, bool):
+                out[i] = float(value)
+                continue
+            text = as_text(value).strip()
+            if text.lower() in schema.missing_values:
+                continue
+            try:
+                if "_" in text:
+                    raise ValueError(text)
+                out[i] = float(text)
+            except ValueError:
+                reasons[i] = f"not_a_number:{spec.name}"
+            else:
+                if text.lower().lstrip("+-") in ("nan", "inf", "infinity"):
+                    out[i], reasons[i] = np.nan, f"not_a_number:{spec.name}"
         return out, reasons
 
-    return _by_uniques(series, parse)
+    values, failures = factorized(series, parse, fill=np.nan)
+    return Parsed(values.astype(float), failures)
 
 
-def _one_boolean(value, spec: FieldSpec, schema: Schema):
+def parse_boolean(series: pd.Series, spec: FieldSpec, schema: Schema) -> Parsed:
+    """Yes/no: the schema's true/false words only; anything else is ``unknown_value``.
+
+    Already-typed input (a mapping's value map) may be bool or 1/0.
+    """
+    if is_bool_dtype(series.dtype):
+        return Parsed(series.astype("boolean").array)
+
+    def parse(uniques):
+        out, reasons = np.full(len(uniques), np.nan), [None] * len(uniques)
+        for i, value in enumerate(uniques):
+            out[i], reasons[i] = _one_boolean(value, spec, schema)
+        return out, reasons
+
+    values, failures = factorized(series, parse, fill=np.nan)
+    return Parsed(pd.arrays.BooleanArray(values == 1.0, np.isnan(values)), failures)
+
+
+def _one_boolean(value, spec: FieldSpec, schema: Schema) -> tuple[float, str | None]:
     if isinstance(value, (bool, np.bool_)):
-        return bool(value), None
-    if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool):
-        if value == 1:
-            return True, None
-        if value == 0:
-            return False, None
-        return None, f"unknown_value:{spec.name}"
-    text = str(value).strip().lower()
+        return float(value), None
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        if value in (0, 1):
+            return float(value), None
+        return np.nan, f"unknown_value:{spec.name}"
+    text = as_text(value).strip().lower()
     if text in schema.true_values:
-        return True, None
+        return 1.0, None
     if text in schema.false_values:
-        return False, None
+        return 0.0, None
     if text in schema.missing_values:
-        return None, None
-    return None, f"unknown_value:{spec.name}"
+        return np.nan, None
+    return np.nan, f"unknown_value:{spec.name}"
 
 
-def parse_date(series: pd.Series, spec: FieldSpec, schema: Schema):
+def parse_date(series: pd.Series, spec: FieldSpec, schema: Schema) -> Parsed:
     """Calendar dates written ``YYYY-MM-DD``.
 
-    ``01/03/2024`` (day and month both 12 or less and different) is ``ambiguous_date``; every
+    ``01/03/2024`` (day and month both 12 or less and different) is ``ambiguous_date``; any
     other text that is not an ISO date (Excel serials such as 45352, impossible days such as
     2024-02-30) is ``bad_date``.
     """
     if is_datetime64_any_dtype(series.dtype):
-        values = series
-        if getattr(series.dt, "tz", None) is not None:
-            values = series.dt.tz_localize(None)
-        return values.dt.normalize().astype("datetime64[ns]").to_numpy(), _none(len(series))
+        values = series.dt.tz_localize(None) if series.dt.tz is not None else series
+        return Parsed(values.dt.normalize().astype("datetime64[ns]").to_numpy())
 
-    def parse(uniques: pd.Series):
-        out, reasons = [], []
-        for value in uniques:
-            result, reason = _one_date(value, schema)
-            out.append(result)
-            reasons.append(reason)
+    def parse(uniques):
+        out = np.full(len(uniques), np.datetime64("NaT"), dtype="datetime64[ns]")
+        reasons = [None] * len(uniques)
+        for i, value in enumerate(uniques):
+            out[i], reasons[i] = _one_date(value, schema)
         return out, reasons
 
-    values, reasons = _by_uniques(series, parse)
-    dates = pd.to_datetime(pd.Series(values, dtype=object), format="%Y-%m-%d")
-    return dates.astype("datetime64[ns]").to_numpy(), reasons
+    values, failures = factorized(series, parse, fill=np.datetime64("NaT"))
+    return Parsed(values.astype("datetime64[ns]"), failures)
 
 
 def _one_date(value, schema: Schema):
+    nat = np.datetime64("NaT")
     if hasattr(value, "year") and hasattr(value, "month") and not isinstance(value, str):
-        return f"{value.year:04d}-{value.month:02d}-{value.day:02d}", None
-    text = _as_text(value).strip()
+        return np.datetime64(f"{value.year:04d}-{value.month:02d}-{value.day:02d}"), None
+    text = as_text(value).strip()
     if text.lower() in schema.missing_values:
-        return None, None
+        return nat, None
     if _ISO_DATE.match(text):
         try:
-            pd.Timestamp(text)
+            return np.datetime64(pd.Timestamp(text).date()), None
         except ValueError:
-            return None, "bad_date"
-        return text, None
+            return nat, "bad_date"
     match = _DMY.match(text)
     if match:
         first, second = int(match.group(1)), int(match.group(2))
         if first <= 12 and second <= 12 and first != second:
-            return None, "ambiguous_date"
-    return None, "bad_date"
+            return nat, "ambiguous_date"
+    return nat, "bad_date"
 
 
-def parse_timestamp(series: pd.Series, spec: FieldSpec, schema: Schema):
+def parse_timestamp(series: pd.Series, spec: FieldSpec, schema: Schema) -> Parsed:
     """ISO 8601 times with offset, stored in UTC, plus the local calendar date of each.
 
     The local date is the date written in the timestamp (the client's clock), so no time-zone
     database is consulted and a DST gap or overlap can never move an entry to another day.
-
-    Returns
-    -------
-    (utc values, local dates, reasons)
+    A timestamp without an offset is read as local time and stored as if it were UTC.
     """
     if is_datetime64_any_dtype(series.dtype):
-        tz = getattr(series.dt, "tz", None)
+        tz = series.dt.tz
         local = (series.dt.tz_localize(None) if tz is not None else series).dt.normalize()
         utc = series.dt.tz_convert("UTC") if tz is not None else series.dt.tz_localize("UTC")
-        return (utc.astype("datetime64[ns, UTC]").to_numpy(),
-                local.astype("datetime64[ns]").to_numpy(), _none(len(series)))
-    text = series.map(_as_text, na_action="ignore").str.strip()
-    missing = series.isna() | text.str.lower().isin(schema.missing_values)
-    shaped = text.str.match(_ISO_STAMP.pattern).fillna(False).astype(bool)
-    candidate = text.where(~missing & shaped)
-    utc = pd.to_datetime(candidate, format="ISO8601", utc=True, errors="coerce")
-    failed = ~missing & utc.isna()
-    local = pd.to_datetime(candidate.str.slice(0, 10).where(~failed), format="%Y-%m-%d",
-                           errors="coerce")
-    reasons = np.where(failed, f"bad_timestamp:{spec.name}", None)
-    return (utc.astype("datetime64[ns, UTC]"), local.astype("datetime64[ns]").to_numpy(),
-            reasons)
+        return Parsed(utc.astype("datetime64[ns, UTC]").array,
+                      local_dates=local.astype("datetime64[ns]").to_numpy())
+    text = (series if is_string_dtype(series.dtype) else series.map(
+        as_text, na_action="ignore")).astype("str").str.strip()
+    missing = (series.isna() | text.str.lower().isin(schema.missing_values)).to_numpy()
+    utc = _arrow_stamps(text)
+    retry = np.flatnonzero(~missing & utc.isna().to_numpy())
+    if retry.size:  # other ISO 8601 shapes: 'Z', fractions, no seconds, space for 'T'
+        candidate = text.iloc[retry]
+        shaped = candidate.str.match(_ISO_STAMP).fillna(False).to_numpy(dtype=bool)
+        again = pd.to_datetime(candidate.where(shaped), format="ISO8601", utc=True,
+                               errors="coerce")
+        utc = utc.copy()
+        utc.iloc[retry] = again.astype("datetime64[ns, UTC]").to_numpy()
+    failed = ~missing & utc.isna().to_numpy()
+    day_text = text.str.slice(0, 10).where(~failed & ~missing)
+
+    def parse(uniques):
+        out = np.full(len(uniques), np.datetime64("NaT"), dtype="datetime64[ns]")
+        for i, value in enumerate(uniques):
+            out[i], _ = _one_date(value, schema)
+        return out, [None] * len(uniques)
+
+    local, _ = factorized(day_text, parse, fill=np.datetime64("NaT"))
+    failures = {f"bad_timestamp:{spec.name}": np.flatnonzero(failed)} if failed.any() else {}
+    return Parsed(utc.array, failures, local_dates=local.astype("datetime64[ns]"))
 
 
-def parse_time(series: pd.Series, spec: FieldSpec, schema: Schema):
+def _arrow_stamps(text: pd.Series) -> pd.Series:
+    """``YYYY-MM-DDTHH:MM:SS+HH:MM`` parsed to UTC by Arrow (NaT where the shape differs)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    array = pa.array(text.to_numpy(dtype=object, na_value=None), type=pa.string())
+    try:
+        stamps = pc.strptime(array, format="%Y-%m-%dT%H:%M:%S%z", unit="s",
+                             error_is_null=True)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):  # pragma: no cover - old Arrow
+        return pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns, UTC]")
+    out = pd.Series(stamps.to_pandas(), index=text.index)
+    if out.dt.tz is None:
+        out = out.dt.tz_localize("UTC")
+    return out.dt.tz_convert("UTC").astype("datetime64[ns, UTC]")
+
+
+def _strings(series: pd.Series, spec: FieldSpec, schema: Schema, one) -> Parsed:
+    def parse(uniques):
+        pairs = [one(value) for value in uniques]
+        return (np.array([p[0] for p in pairs] or [], dtype=object),
+                [p[1] for p in pairs])
+
+    values, failures = factorized(series, parse, fill=None)
+    return Parsed(values.astype(object), failures)
+
+
+def parse_time(series: pd.Series, spec: FieldSpec, schema: Schema) -> Parsed:
     """Clock times ``HH:MM`` (seconds ignored), normalised to two-digit ``HH:MM`` text."""
 
-    def parse(uniques: pd.Series):
-        out, reasons = [], []
-        for value in uniques:
-            text = _as_text(value).strip()
-            if text.lower() in schema.missing_values:
-                out.append(None)
-                reasons.append(None)
-                continue
-            match = _TIME.match(text)
-            if match and int(match.group(1)) < 24 and int(match.group(2)) < 60:
-                out.append(f"{int(match.group(1)):02d}:{match.group(2)}")
-                reasons.append(None)
-            else:
-                out.append(None)
-                reasons.append(f"bad_time:{spec.name}")
-        return out, reasons
+    def one(value):
+        text = as_text(value).strip()
+        if text.lower() in schema.missing_values:
+            return None, None
+        match = _TIME.match(text)
+        if match and int(match.group(1)) < 24 and int(match.group(2)) < 60:
+            return f"{int(match.group(1)):02d}:{match.group(2)}", None
+        return None, f"bad_time:{spec.name}"
 
-    return _by_uniques(series, parse)
+    return _strings(series, spec, schema, one)
 
 
-def parse_category(series: pd.Series, spec: FieldSpec, schema: Schema):
+def parse_category(series: pd.Series, spec: FieldSpec, schema: Schema) -> Parsed:
     """One of the schema's values (exact, surrounding spaces ignored), else ``unknown_value``."""
     allowed = set(spec.values)
 
-    def parse(uniques: pd.Series):
-        out, reasons = [], []
-        for value in uniques:
-            text = _as_text(value).strip()
-            if text in allowed:
-                out.append(text)
-                reasons.append(None)
-            elif text.lower() in schema.missing_values:
-                out.append(None)
-                reasons.append(None)
-            else:
-                out.append(None)
-                reasons.append(f"unknown_value:{spec.name}")
-        return out, reasons
+    def one(value):
+        text = as_text(value).strip()
+        if text in allowed:
+            return text, None
+        if text.lower() in schema.missing_values:
+            return None, None
+        return None, f"unknown_value:{spec.name}"
 
-    return _by_uniques(series, parse)
+    return _strings(series, spec, schema, one)
 
 
-def parse_set(series: pd.Series, spec: FieldSpec, schema: Schema):
-    """'|'-separated values of the schema's list, normalised to schema order without repeats."""
+def parse_set(series: pd.Series, spec: FieldSpec, schema: Schema) -> Parsed:
+    """'|'-separated values of the schema's list, normalised to schema order, no repeats."""
     order = {value: rank for rank, value in enumerate(spec.values)}
 
-    def parse(uniques: pd.Series):
-        out, reasons = [], []
-        for value in uniques:
-            text = _as_text(value).strip()
-            if text.lower() in schema.missing_values:
-                out.append(None)
-                reasons.append(None)
-                continue
-            parts = {part.strip() for part in text.split("|") if part.strip()}
-            if parts and parts <= set(order):
-                out.append("|".join(sorted(parts, key=order.__getitem__)))
-                reasons.append(None)
-            else:
-                out.append(None)
-                reasons.append(f"unknown_value:{spec.name}")
-        return out, reasons
+    def one(value):
+        text = as_text(value).strip()
+        if text.lower() in schema.missing_values:
+            return None, None
+        parts = {part.strip() for part in text.split("|") if part.strip()}
+        if parts and parts <= set(order):
+            return "|".join(sorted(parts, key=order.__getitem__)), None
+        return None, f"unknown_value:{spec.name}"
 
-    return _by_uniques(series, parse)
+    return _strings(series, spec, schema, one)
 
 
-def parse_text(series: pd.Series, spec: FieldSpec, schema: Schema):
+def parse_text(series: pd.Series, spec: FieldSpec, schema: Schema) -> Parsed:
     """Free text kept as written ("NA" stays "NA"); an empty cell is missing.
 
-    Text longer than ``max_length`` is cut and marked; the reason ``truncated_text:<field>``
-    is returned so that the cut is recorded (as a fix, never silently).
+    Text longer than ``max_length`` is cut and marked, under the reason
+    ``truncated_text:<field>`` (recorded as a fix, never silently).
     """
-    text = series.map(_as_text, na_action="ignore")
-    text = text.where(text.str.len().fillna(0) > 0)
-    reasons = _none(len(series))
+    text = text_column(series)
+    failures = {}
     if spec.max_length:
-        long = (text.str.len() > spec.max_length).fillna(False).astype(bool).to_numpy()
-        if long.any():
+        lengths = text.str.len().fillna(0).to_numpy()
+        long = np.flatnonzero(lengths > spec.max_length)
+        if long.size:
             text = text.copy()
-            text[long] = text[long].str.slice(0, spec.max_length) + TRUNCATION_MARKER
-            reasons = np.where(long, f"truncated_text:{spec.name}", None)
-    return text.to_numpy(dtype=object), reasons
+            text.iloc[long] = text.iloc[long].str.slice(0, spec.max_length) + TRUNCATION_MARKER
+            failures[f"truncated_text:{spec.name}"] = long
+    return Parsed(text.to_numpy(dtype=object), failures)
 
 
-def parse_id(series: pd.Series, spec: FieldSpec, schema: Schema):
-    """Client pseudonyms as text (never numbers); the pattern is checked by the suite."""
-    if is_numeric_dtype(series.dtype):
-        text = series.map(lambda v: None if pd.isna(v) else str(v))
-    else:
-        text = series.map(_as_text, na_action="ignore")
-    text = text.where(text.str.len().fillna(0) > 0)
-    return text.to_numpy(dtype=object), _none(len(series))
+def parse_id(series: pd.Series, spec: FieldSpec, schema: Schema) -> Parsed:
+    """Client pseudonyms as text, never numbers (the pattern is checked by the suite)."""
+    return Parsed(text_column(series).to_numpy(dtype=object))
 
 
 PARSERS = {
@@ -284,16 +317,24 @@ PARSERS = {
     "set": parse_set,
     "text": parse_text,
     "id": parse_id,
+    "timestamp": parse_timestamp,
 }
 
 
-def _as_text(value) -> str:
+def text_column(series: pd.Series) -> pd.Series:
+    """Cells as Python ``str`` (object column); empty and missing cells become None."""
+    def parse(uniques):
+        return np.array([as_text(v) or None for v in uniques] or [], dtype=object), [None] * len(
+            uniques)
+
+    values, _ = factorized(series, parse, fill=None)
+    return pd.Series(values, index=series.index, dtype=object)
+
+
+def as_text(value) -> str:
+    """A raw cell as text ('' for missing)."""
     if value is None or value is pd.NA:
         return ""
     if isinstance(value, float) and np.isnan(value):
         return ""
     return str(value)
-
-
-def _none(n: int) -> np.ndarray:
-    return np.full(n, None, dtype=object)

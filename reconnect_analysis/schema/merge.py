@@ -25,7 +25,7 @@ def duplicate_positions(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
     """Positions (``_pos``) of rows that repeat an earlier row in every one of ``columns``."""
     if frame.empty or not columns:
         return np.array([], dtype=np.int64)
-    hashed = pd.util.hash_pandas_object(frame[columns].astype(object), index=False)
+    hashed = pd.util.hash_pandas_object(frame[columns], index=False)
     maybe = hashed.duplicated(keep=False).to_numpy()
     if not maybe.any():
         return np.array([], dtype=np.int64)
@@ -46,66 +46,120 @@ def conflict_positions(frame: pd.DataFrame) -> np.ndarray:
 def merge_by_key(frame: pd.DataFrame, table: TableSpec) -> tuple[pd.DataFrame, np.ndarray]:
     """One row per key, merged by the schema's rules.
 
+    Within a key, entries are taken in ``submitted_at`` order (then input order), which is
+    what ``first`` / ``last`` / ``join`` follow. The merged row's ``source_file`` and
+    ``source_row`` are those of the key's first input row.
+
     Returns
     -------
-    (merged frame with ``n_entries``, positions of the rows merged into another row)
+    (merged frame sorted by key, with ``n_entries``; positions of the rows merged into another)
     """
     key = list(table.key)
     if not key or frame.empty:
         out = frame.copy()
         out["n_entries"] = np.int64(1)
         return out, np.array([], dtype=np.int64)
-    order = key + (["submitted_at"] if "submitted_at" in frame.columns else []) + ["_pos"]
-    frame = frame.sort_values(order, kind="stable", na_position="last")
-    sizes = frame.groupby(key, sort=False, observed=True)["_pos"].transform("size")
-    single = (sizes == 1).to_numpy()
-    singles = frame[single].copy()
-    singles["n_entries"] = np.int64(1)
+    gid = frame.groupby(key, sort=True, observed=True, dropna=False).ngroup().to_numpy()
+    sizes = np.bincount(gid)
+    single = sizes[gid] == 1
+    if single.all():
+        out = frame.assign(n_entries=np.int64(1))
+        return (out.iloc[np.argsort(gid, kind="stable")].reset_index(drop=True),
+                np.array([], dtype=np.int64))
     multi = frame[~single]
-    if multi.empty:
-        return singles.sort_values(key, kind="stable"), np.array([], dtype=np.int64)
-    groups = multi.groupby(key, sort=False, observed=True)
-    first_pos = groups["_pos"].transform("first").to_numpy()
-    merged_away = multi["_pos"].to_numpy()[multi["_pos"].to_numpy() != first_pos]
+    mgid = gid[~single]
+    mpos = multi["_pos"].to_numpy(dtype=np.int64)
+    if "submitted_at" in multi.columns:
+        stamp = multi["submitted_at"].array
+        stamp = np.where(stamp.isna(), np.iinfo(np.int64).max, stamp.asi8)
+    else:
+        stamp = np.zeros(len(multi), dtype=np.int64)
+    order = np.lexsort((mpos, stamp, mgid))
+    multi, mgid, mpos = multi.iloc[order], mgid[order], mpos[order]
+    first_pos = pd.Series(mpos).groupby(mgid, sort=True).transform("min").to_numpy()
+    merged_away = mpos[mpos != first_pos]
+    first_row = multi[mpos == first_pos]           # the group's first input row, by gid
+    first_row = first_row.iloc[np.argsort(mgid[mpos == first_pos], kind="stable")]
+    groups = multi.groupby(mgid, sort=True)
     columns = {}
     for column in multi.columns:
-        if column in key:
-            continue
-        if column in ("_pos", *SOURCE_COLUMNS):
-            columns[column] = groups[column].first()
+        if column in key or column in ("_pos", *SOURCE_COLUMNS):
+            columns[column] = first_row[column].array
             continue
         spec = table.fields.get(column)
         rule = (spec.aggregate if spec is not None else None) or "first"
-        columns[column] = _aggregate(groups[column], multi, column, key, rule, spec)
-    merged = pd.DataFrame(columns).reset_index()
-    merged["n_entries"] = groups.size().to_numpy().astype(np.int64)
+        columns[column] = _aggregate(groups[column], multi, column, mgid, rule, spec).array
+    merged = pd.DataFrame(columns)
+    merged["n_entries"] = np.bincount(mgid)[np.unique(mgid)].astype(np.int64)
+    singles = frame[single].assign(n_entries=np.int64(1))
     out = pd.concat([singles, merged[singles.columns]], ignore_index=True)
+    out_gid = np.concatenate([gid[single], np.unique(mgid)])
+    out = out.iloc[np.argsort(out_gid, kind="stable")].reset_index(drop=True)
     for column in singles.columns:
         if out[column].dtype != singles[column].dtype:
             out[column] = out[column].astype(singles[column].dtype)
-    return out.sort_values(key, kind="stable").reset_index(drop=True), merged_away
+    return out, merged_away
 
 
-def _aggregate(grouped, frame: pd.DataFrame, column: str, key: list[str], rule: str, spec):
+def _aggregate(grouped, frame: pd.DataFrame, column: str, keys: np.ndarray, rule: str, spec):
+    """One merged value per group (groups numbered by ``keys``), vectorised."""
+    values = frame[column]
     if rule in ("any", "all"):
-        as_float = frame[column].astype("Float64").astype(float)
-        regrouped = as_float.groupby([frame[k] for k in key], sort=False)
-        value = regrouped.max() if rule == "any" else regrouped.min()
-        return value.map(lambda v: pd.NA if np.isnan(v) else bool(v)).astype("boolean")
+        as_float = values.astype("Float64").astype(float)
+        regrouped = as_float.groupby(keys, sort=True)
+        merged = regrouped.max() if rule == "any" else regrouped.min()
+        return _to_boolean(merged)
     if rule == "sum":
         return grouped.sum(min_count=1)
-    if rule in ("mean", "max", "min", "first", "last"):
+    if rule in ("first", "last"):
+        return getattr(grouped, rule)()
+    if rule in ("mean", "max", "min"):
+        if values.dtype == object or pd.api.types.is_string_dtype(values.dtype):
+            return _ordered_text(values, keys, rule)
         return getattr(grouped, rule)()
     if rule == "join":
-        return grouped.agg(lambda s: "\n".join(s.dropna().astype(str)) or None)
+        text = values.astype(object).where(values.notna())
+        joined = (text + "\n").groupby(keys, sort=True).sum(min_count=1)
+        return joined.map(lambda v: v[:-1] if isinstance(v, str) else None, na_action="ignore")
     if rule == "union":
-        order = {value: rank for rank, value in enumerate(spec.values)} if spec else {}
-
-        def union(values: pd.Series):
-            parts = {p for text in values.dropna() for p in str(text).split("|") if p}
-            if not parts:
-                return None
-            return "|".join(sorted(parts, key=lambda p: order.get(p, len(order))))
-
-        return grouped.agg(union)
+        return _union(values, keys, spec)
     raise ValueError(f"unknown aggregate {rule}")
+
+
+def _to_boolean(merged: pd.Series) -> pd.Series:
+    """Floats 1/0/NaN per group back to nullable booleans (NaN stays missing)."""
+    data = merged.to_numpy(dtype=float)
+    return pd.Series(pd.arrays.BooleanArray(data > 0, np.isnan(data)), index=merged.index)
+
+
+def _ordered_text(values: pd.Series, keys, rule: str) -> pd.Series:
+    """min / max of text per group (e.g. the earliest HH:MM), through sorted codes."""
+    codes, uniques = pd.factorize(values, sort=True)
+    as_float = pd.Series(np.where(codes < 0, np.nan, codes), index=values.index)
+    if rule == "mean":
+        rule = "min"
+    picked = getattr(as_float.groupby(keys, sort=True), rule)()
+    out = np.full(len(picked), None, dtype=object)
+    have = ~np.isnan(picked.to_numpy())
+    out[have] = np.asarray(uniques, dtype=object)[picked.to_numpy()[have].astype(np.int64)]
+    return pd.Series(out, index=picked.index, dtype=object)
+
+
+def _union(values: pd.Series, keys, spec) -> pd.Series:
+    """Union of '|'-separated sets per group, in the schema's order of values."""
+    allowed = list(spec.values) if spec is not None else []
+    codes, uniques = pd.factorize(values.astype(object).where(values.notna(), ""))
+    parts = {}
+    for value in allowed:
+        member = np.array([value in str(u).split("|") for u in uniques], dtype=float)
+        has = pd.Series(member[codes] if len(member) else np.zeros(len(values)),
+                        index=values.index)
+        parts[value] = has.groupby(keys, sort=True).max()
+    if not parts:
+        return values.groupby(keys, sort=True).first()
+    index = next(iter(parts.values())).index
+    out = pd.Series("", index=index, dtype=object)
+    for value, present in parts.items():
+        hit = present.to_numpy() > 0
+        out[hit] = out[hit].where(out[hit] == "", out[hit] + "|") + value
+    return out.where(out != "", None)

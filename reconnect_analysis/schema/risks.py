@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from reconnect_analysis.config import DEFAULTS, Settings
-from reconnect_analysis.schema.coerce import _as_text, _by_uniques
+from reconnect_analysis.schema.coerce import as_text, factorized
 from reconnect_analysis.schema.contract import FieldSpec, Schema, TableSpec
 
 RISK_COLUMNS = ("client_id", "date", "field", "value", "status", "from_quarantine",
@@ -27,11 +27,12 @@ def risk_status(series: pd.Series, spec: FieldSpec, schema: Schema, *,
     """Per raw cell: ``positive``, ``possible_positive`` or None (no, or no answer)."""
     threshold = _alert_level(spec, settings)
 
-    def parse(uniques: pd.Series):
-        out = [_one(value, spec, schema, threshold) for value in uniques]
+    def parse(uniques):
+        out = np.array([_one(value, spec, schema, threshold) for value in uniques] or [],
+                       dtype=object)
         return out, [None] * len(out)
 
-    status, _ = _by_uniques(series, parse)
+    status, _ = factorized(series, parse, fill=None)
     return status
 
 
@@ -51,7 +52,7 @@ def _one(value, spec: FieldSpec, schema: Schema, threshold: float | None):
         if np.isnan(number):
             return None
     else:
-        text = _as_text(value).strip().lower()
+        text = as_text(value).strip().lower()
         if text in schema.missing_values:
             return None
         if spec.type == "boolean":
@@ -93,12 +94,11 @@ def rescue(raw: pd.DataFrame, table: TableSpec, schema: Schema, *, client_ids: n
     used to set ``from_quarantine`` once the row's outcome is known.
     """
     parts = []
-    raw_date = _raw_date_text(raw)
     for spec in table.risk_fields:
         if spec.name not in raw.columns:
             continue
         status = risk_status(raw[spec.name], spec, schema, settings=settings)
-        hit = np.flatnonzero(pd.notna(status))
+        hit = np.flatnonzero(status != None)  # noqa: E711 (object array)
         if hit.size == 0:
             continue
         parts.append(pd.DataFrame({
@@ -111,7 +111,7 @@ def rescue(raw: pd.DataFrame, table: TableSpec, schema: Schema, *, client_ids: n
             "source_file": raw["source_file"].iloc[hit].to_numpy(dtype=object),
             "source_row": raw["source_row"].iloc[hit].to_numpy(dtype=np.int64),
             "table": table.name,
-            "raw_date": raw_date[hit],
+            "raw_date": _raw_date_text(raw.iloc[hit]),
         }))
     if not parts:
         return empty_risks(with_pos=True)
@@ -149,5 +149,5 @@ def _raw_date_text(raw: pd.DataFrame) -> np.ndarray:
 
 def _short(value) -> str:
     """An answer or a date as written, at most 40 characters (answers are short codes)."""
-    text = _as_text(value)
+    text = as_text(value)
     return text if len(text) <= 40 else text[:40] + "..."

@@ -67,43 +67,37 @@ def validate_table(raw: pd.DataFrame, table: TableSpec, schema: Schema, *,
                 problems.add(where, column="", reason=part.strip(), action="quarantine")
         row_bad[hit] = True
 
-    typed: dict[str, object] = {}
+    frame = pd.DataFrame(index=pd.RangeIndex(n))
+    local_dates = None
     for spec in table.fields.values():
         if spec.name not in raw.columns:
             continue
-        if spec.type == "timestamp":
-            utc, local, reasons = coerce.parse_timestamp(raw[spec.name], spec, schema)
-            typed[spec.name] = pd.Series(utc).reset_index(drop=True)
-            typed[f"_{spec.name}_local_date"] = local
-        else:
-            values, reasons = coerce.PARSERS[spec.type](raw[spec.name], spec, schema)
-            typed[spec.name] = values
-        _record(problems, raw[spec.name], reasons, spec, row_bad)
+        parsed = coerce.PARSERS[spec.type](raw[spec.name], spec, schema)
+        frame[spec.name] = parsed.values
+        if parsed.local_dates is not None:
+            local_dates = parsed.local_dates
+        _record(problems, raw[spec.name], parsed.failures, spec, row_bad)
 
-    frame = _typed_frame(typed, table, n)
-    if "submitted_at" in table.fields and "_submitted_at_local_date" in frame.columns:
-        fill = (frame["date"].isna().to_numpy().copy() if "date" in frame.columns
-                else np.ones(n, bool))
-        date_failed = _failed_positions(problems, "date")
-        fill[date_failed] = False
-        local = frame["_submitted_at_local_date"]
-        usable = fill & local.notna().to_numpy()
+    if "date" in table.fields and local_dates is not None:
         if "date" not in frame.columns:
-            frame["date"] = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
+            frame["date"] = np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
+        fill = frame["date"].isna().to_numpy().copy()
+        fill[_failed_positions(problems, "date")] = False
+        usable = fill & ~np.isnat(local_dates)
         if usable.any():
-            frame.loc[usable, "date"] = local[usable]
+            dates = frame["date"].to_numpy(dtype="datetime64[ns]").copy()
+            dates[usable] = local_dates[usable]
+            frame["date"] = dates
             notes.append(f"{table.name}: date taken from submitted_at in {int(usable.sum())} "
                          "rows without a date")
     recovered = _best_dates(frame, n)
-    if "_submitted_at_local_date" in frame.columns:
-        local = frame["_submitted_at_local_date"].to_numpy(dtype="datetime64[ns]")
-        recovered = np.where(np.isnat(recovered), local, recovered)
-    frame = frame.drop(columns=[c for c in frame.columns if c.endswith("_local_date")])
+    if local_dates is not None:
+        recovered = np.where(np.isnat(recovered), local_dates, recovered)
 
     for spec in table.fields.values():
         if spec.monday and spec.name in frame.columns:
             dates = frame[spec.name]
-            bad = np.flatnonzero(dates.notna().to_numpy() & (dates.dt.dayofweek != 0).to_numpy())
+            bad = np.flatnonzero(dates.notna().to_numpy() & (dates.dt.day_of_week != 0).to_numpy())
             problems.add(bad, column=spec.name, reason=f"not_monday:{spec.name}",
                          action="quarantine" if spec.quarantines_row else "blank",
                          values=dates.iloc[bad].dt.strftime("%Y-%m-%d"))
@@ -127,7 +121,7 @@ def validate_table(raw: pd.DataFrame, table: TableSpec, schema: Schema, *,
         if rule.kind != "not_null":
             values = _shown(frame[rule.column].iloc[bad], table.fields[rule.column].type)
             if rule.column in raw.columns and table.fields[rule.column].type != "text":
-                written = raw[rule.column].iloc[bad].map(coerce._as_text).to_numpy(dtype=object)
+                written = raw[rule.column].iloc[bad].map(coerce.as_text).to_numpy(dtype=object)
                 values = np.where(written != "", written, values)
         problems.add(bad, column=rule.column, reason=rule.reason,
                      action="quarantine" if rule.quarantines_row else "blank", values=values)
@@ -181,15 +175,10 @@ def validate_table(raw: pd.DataFrame, table: TableSpec, schema: Schema, *,
                                 raw["source_row"].to_numpy(dtype=np.int64)))
 
 
-def _record(problems: Problems, raw_column: pd.Series, reasons: np.ndarray, spec,
+def _record(problems: Problems, raw_column: pd.Series, failures: dict, spec,
             row_bad: np.ndarray) -> None:
-    reasons = np.asarray(reasons, dtype=object)
-    has = np.flatnonzero(pd.notna(reasons))
-    if has.size == 0:
-        return
-    for reason in pd.unique(reasons[has]):
-        where = has[reasons[has] == reason]
-        if str(reason).startswith("truncated_text"):
+    for reason, where in failures.items():
+        if reason.startswith("truncated_text"):
             problems.add(where, column=spec.name, reason=reason, action="fix")
             continue
         values = None if spec.type == "text" else raw_column.iloc[where].to_numpy(dtype=object)
@@ -212,24 +201,6 @@ def _apply(frame: pd.DataFrame, column: str, bad: np.ndarray, quarantines_row: b
 def _failed_positions(problems: Problems, column: str) -> np.ndarray:
     found = problems.frame()
     return found.loc[found["column"] == column, "_pos"].to_numpy(dtype=np.int64)
-
-
-def _typed_frame(typed: dict, table: TableSpec, n: int) -> pd.DataFrame:
-    frame = pd.DataFrame(index=pd.RangeIndex(n))
-    for name, values in typed.items():
-        spec = table.fields.get(name)
-        kind = spec.type if spec is not None else "date"
-        if kind == "number":
-            frame[name] = np.asarray(values, dtype=float)
-        elif kind == "boolean":
-            frame[name] = pd.array(values, dtype="boolean")
-        elif kind == "date":
-            frame[name] = pd.Series(values).astype("datetime64[ns]")
-        elif kind == "timestamp":
-            frame[name] = pd.Series(values).astype("datetime64[ns, UTC]")
-        else:
-            frame[name] = pd.Series(values, dtype=object)
-    return frame
 
 
 def _shown(values: pd.Series, kind: str):

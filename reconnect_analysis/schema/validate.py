@@ -121,10 +121,8 @@ def validate_raw(raw: RawExport, *, settings: Settings = DEFAULTS,
 
 
 def _read(path: str | Path, *, mapping) -> RawExport:
-    try:
-        from reconnect_analysis.io import read_export
-    except ImportError:  # the readers are not built yet: temporary native-CSV reader
-        from reconnect_analysis.schema._fallback_reader import read_export
+    from reconnect_analysis.io import read_export
+
     return read_export(path, mapping=mapping)
 
 
