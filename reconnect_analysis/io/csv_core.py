@@ -164,6 +164,9 @@ def parse_csv(raw: bytes, *, name: str, delimiter: str | None = None,
     data = decoded.data
     fixes = list(decoded.fixes)
     warnings: list[str] = []
+    if b"\n" not in data[:_MAX_HEADER] and b"\r" in data[:_MAX_HEADER]:
+        data = data.replace(b"\r", b"\n")
+        fixes.append(f"{name}: old-style line ends (CR only) read as line breaks")
     if delimiter is None:
         delimiter = sniff_delimiter(data)
         if delimiter != ",":
@@ -218,7 +221,11 @@ def _read_header(data: bytes, delimiter: str, *, name: str) -> tuple[list[str], 
                              file=name, row=1)
         end = len(data)
     line = data[:end].decode("utf-8").rstrip("\r")
-    fields = next(csv.reader([line], delimiter=delimiter, quotechar='"', doublequote=True))
+    try:
+        fields = next(csv.reader(io.StringIO(line, newline=""), delimiter=delimiter,
+                                 quotechar='"', doublequote=True), [])
+    except csv.Error as err:
+        raise InputError(f"the header line cannot be read ({err})", file=name, row=1) from err
     return [f.strip() for f in fields], min(end + 1, len(data))
 
 

@@ -248,3 +248,17 @@ def test_oversized_file_refused_before_reading(tmp_path, monkeypatch):
     path = write(tmp_path, HEADER + "c1,2026-11-16,7,ok\n" * 10)   # 28 + 190 bytes
     with pytest.raises(InputError, match=r"entries\.csv: is 0\.0 GiB, more than"):
         read_export(path)
+
+
+def test_cr_only_line_ends(tmp_path):
+    text = "client_id,date,numbness\rc1,2026-11-16,4\rc2,2026-11-17,5\r"
+    raw = read_export(write(tmp_path, text))
+    assert raw.entries["client_id"].tolist() == ["c1", "c2"]
+    assert raw.entries["source_row"].tolist() == [2, 3]
+    assert any("CR only" in f for f in raw.fixes)
+
+
+def test_tab_separated_and_quoted_header(tmp_path):
+    raw = read_export(write(tmp_path, '"client_id"\t"date"\t"numbness"\n"c1"\t2026-11-16\t4\n'))
+    assert raw.entries[["client_id", "numbness"]].values.tolist() == [["c1", "4"]]
+    assert any("tab-separated" in f for f in raw.fixes)
