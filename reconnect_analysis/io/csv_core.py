@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+import warnings as pywarnings
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -120,6 +122,27 @@ def _scan(data: bytes, delimiter: str) -> _Scan:
                  ends_with_newline=ends_with_newline)
 
 
+def _stray_quotes(data: bytes, delimiter: str) -> bool:
+    """Whether a quote character sits where RFC 4180 does not put one.
+
+    Taking quotes in pairs, an opening quote must start a field (file start, delimiter, line
+    end, or the quote closing an escaped ``""``) and a closing quote must end one (delimiter,
+    line end, file end, or an escaped ``""``). Parsers read any other quote as literal text
+    (``5" tall``), which the byte scan's quote parity cannot follow, so such files are parsed
+    record by record instead."""
+    arr = np.frombuffer(data, dtype=np.uint8)
+    positions = np.concatenate(
+        [np.flatnonzero(arr[start:start + _CHUNK] == _QUOTE) + start
+         for start in range(0, len(arr), _CHUNK)] or [np.empty(0, np.int64)])
+    allowed = np.array([ord(delimiter), _NEWLINE, 13, _QUOTE], dtype=np.uint8)
+    opening, closing = positions[0::2], positions[1::2]
+    before = arr[np.maximum(opening - 1, 0)]
+    before = np.where(opening == 0, _NEWLINE, before)
+    after = arr[np.minimum(closing + 1, len(arr) - 1)]
+    after = np.where(closing + 1 >= len(arr), _NEWLINE, after)
+    return bool((~np.isin(before, allowed)).any() or (~np.isin(after, allowed)).any())
+
+
 def _line_of(data: bytes, offset: int) -> int:
     return data.count(b"\n", 0, offset) + 1
 
@@ -164,9 +187,12 @@ def parse_csv(raw: bytes, *, name: str, delimiter: str | None = None,
     data = decoded.data
     fixes = list(decoded.fixes)
     warnings: list[str] = []
-    if b"\n" not in data[:_MAX_HEADER] and b"\r" in data[:_MAX_HEADER]:
-        data = data.replace(b"\r", b"\n")
-        fixes.append(f"{name}: old-style line ends (CR only) read as line breaks")
+    lone_cr = data.count(b"\r") - data.count(b"\r\n")
+    if lone_cr:
+        # A CR without LF ends a line for pandas, pyarrow and the csv module alike; making
+        # it an LF lets the byte scan agree with them (inside a quoted note it becomes LF).
+        data = re.sub(rb"\r(?!\n)", b"\n", data)
+        fixes.append(f"{name}: {lone_cr} line end(s) written as CR only read as line breaks")
     if delimiter is None:
         delimiter = sniff_delimiter(data)
         if delimiter != ",":
@@ -175,10 +201,18 @@ def parse_csv(raw: bytes, *, name: str, delimiter: str | None = None,
         raise InputError(f"delimiter {delimiter!r} is not a single usable character", file=name)
     header, header_end = _read_header(data, delimiter, name=name)
     names = _unique_names(header, name=name)
+    quotes = data.count(b'"')
+    irregular = bool(quotes) and _stray_quotes(data, delimiter)
+    if quotes % 2:
+        _confirm_open_quote(data, delimiter, _scan(data, delimiter), name=name)
+        irregular = True
     table, n_invalid = None, 0
-    if data.count(b'"') % 2 == 0:
+    if not irregular:
         table, n_invalid = _arrow_read(data, header_end, delimiter, len(names))
-    if table is not None and n_invalid == 0 and not _any_empty_row(table):
+    if irregular:
+        body, n_blank = _parse_slow(data, delimiter, names, name=name,
+                                    short_rows_ok=short_rows_ok)
+    elif table is not None and n_invalid == 0 and not _any_empty_row(table):
         # The file's bytes are no longer needed: let them go before pandas copies the table
         # (about a quarter less peak memory on a 240 MB file).
         raw = data = decoded.data = None
@@ -285,8 +319,8 @@ def _careful(data: bytes, delimiter: str, names: list[str], *, name: str,
     from pyarrow, the others are parsed one by one with the csv module and marked."""
     width = len(names)
     scan = _scan(data, delimiter)
-    if scan.open_quote:
-        _confirm_open_quote(data, delimiter, scan, name=name)
+    if scan.open_quote:  # not reached: an odd number of quotes goes the exact way
+        return _parse_slow(data, delimiter, names, name=name, short_rows_ok=short_rows_ok)
     arr = np.frombuffer(data, dtype=np.uint8)
     first = arr[np.minimum(scan.starts, max(len(arr) - 1, 0))] if len(arr) else scan.starts
     blank = (scan.lengths == 0) | ((scan.lengths == 1) & (first == 13))
@@ -335,8 +369,11 @@ def _confirm_open_quote(data: bytes, delimiter: str, scan: _Scan, *, name: str) 
     """An odd number of quotes: raise when pandas agrees the file ends inside a quoted field
     (a lone quote inside an unquoted field is literal text, not an open quote)."""
     try:
-        pd.read_csv(io.BytesIO(data), sep=delimiter, header=None, dtype=str, na_filter=False,
-                    engine="c", names=list(range(int(scan.counts.max()))), index_col=False)
+        with pywarnings.catch_warnings():
+            pywarnings.simplefilter("ignore", pd.errors.ParserWarning)  # only the error counts
+            pd.read_csv(io.BytesIO(data), sep=delimiter, header=None, dtype=str,
+                        na_filter=False, engine="c",
+                        names=list(range(int(scan.counts.max()))), index_col=False)
     except pd.errors.ParserError as err:
         if "EOF inside string" in str(err):
             start = int(scan.starts[-1]) if len(scan.starts) else 0
