@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import click
@@ -35,9 +38,10 @@ def command(export: Path, week: str, client_id: str | None, all_clients: bool, f
             mapping: Path | None, out_dir: Path, paper: str) -> None:
     """Write the weekly report of one client (--client) or of every client (--all).
 
-    EXPORT is a raw export (validated first, into OUT/.validated/) or a folder written by
-    'reconnect validate'. Reports go to OUT/<week>/<client>/report.html, report.pdf and
-    report.ipynb. Nothing is sent anywhere; without Chromium the PDF is skipped.
+    EXPORT is a raw export (validated first, into OUT/.validated/<fingerprint>) or a folder
+    written by 'reconnect validate'. Reports go to OUT/<week>/<client>/report.html,
+    report.pdf and report.ipynb. Nothing is sent anywhere; without Chromium the PDF is
+    skipped and the HTML is still written.
     """
     if bool(client_id) == all_clients:
         raise click.UsageError("give exactly one of --client ID or --all")
@@ -73,6 +77,18 @@ def _validated_folder(export: Path, *, out_dir: Path, mapping: Path | None) -> P
         from reconnect_analysis.schema import validate_to_folder
     except ImportError as err:  # pragma: no cover - validation ships with the package
         raise ReconnectError("validation is not available in this installation") from err
+    from reconnect_analysis.report.files import private_dir
+
     kwargs = {"mapping": mapping} if mapping is not None else {}
-    _tables, folder = validate_to_folder(export, Path(out_dir) / ".validated", **kwargs)
-    return Path(folder)
+    parent = private_dir(Path(out_dir) / ".validated")
+    staging = Path(tempfile.mkdtemp(prefix="tmp-", dir=parent))
+    try:
+        tables, _folder = validate_to_folder(export, staging, **kwargs)
+        fingerprint = str(tables.meta.get("input_sha256") or "")[:16] or staging.name
+        final = parent / fingerprint
+        if final.exists():  # same input validated before: replace it with this run's result
+            shutil.rmtree(final)
+        os.replace(staging, final)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return final

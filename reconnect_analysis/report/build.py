@@ -164,8 +164,11 @@ def _check_options(client_id, week, formats, paper) -> tuple[str, ...]:
 
     try:
         check_client_id(client_id)
+        if client_id != client_id.strip():  # "C01\n" passes a regex ending in "$"
+            check_client_id("\n")
     except ReportError as err:
-        raise ReportFailure(str(err), reason="bad_client_id") from err
+        raise ReportFailure(str(err).replace(repr("\n"), repr(client_id)[:40]),
+                            reason="bad_client_id") from err
     try:
         parse_week(week)
     except ReconnectError as err:

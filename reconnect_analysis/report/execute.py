@@ -169,6 +169,9 @@ def check_complete(notebook: nbformat.NotebookNode, token: str) -> None:
     code_cells = [cell for cell in notebook.cells if cell.cell_type == "code"]
     for number, cell in enumerate(code_cells, start=1):
         for output in cell.get("outputs", []):
+            if output.get("output_type") == "error" and output.get("ename") == "SystemExit":
+                raise ReportFailure(f"notebook exited early in code cell {number}",
+                                    reason="incomplete")
             if output.get("output_type") == "error":
                 raise ReportFailure(
                     f"notebook cell {number} failed: {output.get('ename', 'error')}",

@@ -303,7 +303,7 @@ def safety(risks: pd.DataFrame, *, ctx: ReportContext,
     if gap is not None:
         parts.append(f'<p class="rc-warning">⚠ {gap}</p>')
     return section("safety", "1. Safety first: risk answers and red flags", "".join(parts),
-                   classes="rc-safety" + (" rc-clear" if rows.empty else ""))
+                   classes="rc-clear" if rows.empty else "rc-alerting")
 
 
 def risk_rows(risks: pd.DataFrame, ctx: ReportContext) -> pd.DataFrame:

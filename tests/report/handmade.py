@@ -52,6 +52,7 @@ def make_tables() -> Tables:
     c01 = _client("C01", DAYS, np.linspace(8, 4, len(DAYS)).round())
     c01.loc[c01.index[-2], "note"] = "shoulders dropped on the walk, felt 2% interest"
     c01.loc[c01.index[-1], "note"] = INJECTED
+    c01.loc[c01.index[-1], "shift_shoulders_dropped"] = True  # so section 8 quotes the note
     risk_days = DAYS[DAYS <= "2026-11-18"]
     r7 = _client("R-7", risk_days, np.full(len(risk_days), 7.0))
     entries = pd.concat([c01, r7], ignore_index=True)

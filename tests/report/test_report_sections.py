@@ -1,0 +1,138 @@
+"""Section HTML (escaping at the source) and the renderer's second layer (allowlist)."""
+
+from __future__ import annotations
+
+import json
+
+import nbformat
+import pandas as pd
+import pytest
+from handmade import INJECTED, make_tables
+
+from reconnect_analysis.config import DEFAULTS
+from reconnect_analysis.errors import ReportError
+from reconnect_analysis.report import render, sections
+
+WEEK_MON, WEEK_SUN = pd.Timestamp("2026-11-16"), pd.Timestamp("2026-11-22")
+
+
+def ctx(**settings):
+    return sections.ReportContext(
+        client_id="R-7", week="2026-W47", monday=WEEK_MON, sunday=WEEK_SUN,
+        settings=sections.make_settings(settings), tables=make_tables().for_client("R-7"),
+        validated_path="x")
+
+
+def test_esc_and_note_text_make_markup_inert():
+    assert sections.esc(INJECTED) == (
+        "&lt;script&gt;window.__pwned=1&lt;/script&gt;&lt;img src=x "
+        "onerror=&quot;window.__pwned=1&quot;&gt; &amp; &quot;ok&quot;")
+    assert sections.esc("a\x1b[31mred\x00") == "a[31mred"  # control characters removed
+    long = sections.note_text("x" * 700)
+    assert long == "x" * 600 + " … [cut: 100 more characters]"
+    assert sections.note_text(None) == ""
+
+
+def test_table_escapes_every_cell_and_header():
+    frame = pd.DataFrame({"a": ["<b>x</b>"], "n": [1.5]})
+    html = sections.table(frame, {"a": "A<", "n": "N"}, numeric=("n",), caption="c&")
+    assert html == ('<table class="rc-table "><caption>c&amp;</caption><thead><tr>'
+                    '<th scope="col">A&lt;</th><th scope="col" class="rc-num">N</th></tr>'
+                    '</thead><tbody><tr><td>&lt;b&gt;x&lt;/b&gt;</td>'
+                    '<td class="rc-num">1.5</td></tr></tbody></table>')
+
+
+def test_risk_rows_window_order_new_flag_and_quarantine_badge():
+    risks = pd.DataFrame({
+        "date": pd.to_datetime(["2026-09-01", "2026-11-05", "2026-11-17", None, "2026-11-16"]),
+        "field": ["unsafe", "hopelessness", "self_harm_thoughts", "flag_psychotic", "unsafe"],
+        "value": ["true", "3", "true", "true", "Y?"],
+        "status": ["positive", "positive", "positive", "positive", "possible_positive"],
+        "from_quarantine": [False, False, False, True, True]})
+    rows = sections.risk_rows(risks, ctx())
+    # window = 8 weeks to Sunday 22 Nov: from Monday 28 Sep; 1 Sep is outside
+    assert rows["field"].tolist() == ["flag_psychotic", "self_harm_thoughts", "unsafe",
+                                      "hopelessness"]  # undated first, then newest first
+    assert rows["new_this_week"].tolist() == [True, True, True, False]
+    assert rows["value_text"].tolist() == ["yes", "yes", "Y?", "3 of 3"]
+    assert "date unreadable" in rows["badge"][0] and "failed validation" in rows["badge"][0]
+    assert "possible yes" in rows["badge"][2]
+    assert rows["badge"][3] == '<span class="rc-muted">earlier</span>'
+    # a shorter window (2 weeks: from 9 Nov) drops 5 Nov
+    assert len(sections.risk_rows(risks, ctx(risk_window_weeks=2))) == 3
+
+
+def test_safety_section_says_none_reported_and_warns_about_silence():
+    checkin = pd.DataFrame([{"last_logged": pd.Timestamp("2026-11-18"), "days_since": 4,
+                             "alert": True}])
+    html = sections.safety(pd.DataFrame(), ctx=ctx(), checkin=checkin)
+    assert html.startswith('<section id="rc-safety"')
+    assert "None reported:" in html and "rc-clear" in html
+    assert "No check-in for 4 days: the last one was on Wed 18 Nov 2026" in html
+    quiet = pd.DataFrame([{"last_logged": WEEK_SUN, "days_since": 0, "alert": False}])
+    assert "rc-warning" not in sections.safety(pd.DataFrame(), ctx=ctx(), checkin=quiet)
+    assert "No check-in logged up to" in sections.safety(pd.DataFrame(), ctx=ctx(),
+                                                         checkin=None)
+
+
+def test_settings_overrides_round_trip_and_unknown_names_are_refused():
+    assert sections.settings_overrides(DEFAULTS) == {}
+    custom = sections.make_settings({"numb_threshold": 6.0})
+    assert sections.settings_overrides(custom) == {"numb_threshold": 6.0}
+    with pytest.raises(ReportError, match="unknown setting"):
+        sections.make_settings({"rm_rf": 1})
+
+
+def test_sanitize_keeps_our_markup_and_neutralises_anything_else():
+    ours = ('<section id="rc-x" class="rc-section"><table class="rc-table"><tbody><tr>'
+            '<td class="rc-num">1</td></tr></tbody></table></section>')
+    assert render.sanitize(ours) == ours
+    hostile = ('<p onclick="x()">a</p><script>window.__pwned=1</script>'
+               '<img src=x onerror="window.__pwned=1"><a href="javascript:x()">l</a>')
+    cleaned = render.sanitize(hostile)
+    assert "<script" not in cleaned and "<img" not in cleaned and "<a " not in cleaned
+    assert "onclick" not in cleaned and "&lt;script&gt;" in cleaned
+
+
+def test_script_json_cannot_close_its_script_element():
+    text = render.script_json({"t": "</script><!-- & \u2028"})
+    assert "</" not in text and "<!--" not in text and "&" not in text
+    assert json.loads(text) == {"t": "</script><!-- & \u2028"}
+
+
+def _notebook(*outputs):
+    notebook = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("x")
+    cell.outputs = list(outputs)
+    notebook.cells = [cell]
+    return notebook
+
+
+def test_clean_outputs_drops_streams_and_marker_and_converts_charts():
+    notebook = _notebook(
+        nbformat.v4.new_output("stream", name="stderr", text="FutureWarning: x is deprecated"),
+        nbformat.v4.new_output("stream", name="stdout", text="log line"),
+        nbformat.v4.new_output("display_data", data={"text/html": "<p onclick='x'>hi</p>"}),
+        nbformat.v4.new_output("display_data", data={
+            render.CHART_MIME: {"data": [{"y": [1]}], "layout": {}},
+            "text/plain": "A caption <b>."}),
+        nbformat.v4.new_output("display_data", data={
+            "application/vnd.reconnect.complete+json": {"token": "t"}, "text/plain": "done"}),
+    )
+    cleaned, dropped = render.clean_outputs(notebook)
+    html = [o["data"]["text/html"] for o in cleaned.cells[0].outputs]
+    assert dropped == {"stdout": 1, "stderr": 1, "other": 0}
+    assert html[0] == "<p>hi</p>"
+    assert html[1].startswith('<figure class="rc-figure"><div class="rc-chart" id="rc-chart-01"')
+    assert "<figcaption>A caption &lt;b&gt;.</figcaption>" in html[1]
+    assert len(html) == 2
+    assert notebook.cells[0].outputs[0]["name"] == "stderr"  # input not modified
+
+
+@pytest.mark.parametrize("text", ["Traceback (most recent call last):\n  ...",
+                                  "ValueError: bad"])
+def test_an_error_on_stderr_is_never_silently_dropped(text):
+    notebook = _notebook(nbformat.v4.new_output("stream", name="stderr", text=text))
+    with pytest.raises(ReportError) as info:
+        render.clean_outputs(notebook)
+    assert info.value.reason == "cell_error"
