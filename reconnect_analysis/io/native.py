@@ -12,8 +12,6 @@ from reconnect_analysis.io.csv_core import parse_csv
 from reconnect_analysis.io.raw import RawExport
 
 TABLE_FILES = ("entries", "events", "weekly_screen")
-SUFFIXES = (".csv", ".tsv", ".txt", ".json", ".jsonl", ".ndjson", ".xlsx")
-
 
 MAX_FILE_BYTES = 1 << 30
 """Largest export file read (1 GiB). Reading holds the file and its parsed cells in memory

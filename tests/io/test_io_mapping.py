@@ -263,7 +263,7 @@ def test_vectorised_unix_times_match_the_row_by_row_path(monkeypatch):
     samples = Path("/work/shared/samples/mpath/example_basic.csv")
     if not samples.exists():
         pytest.skip("m-Path sample not available")
-    from reconnect_analysis.io import mapping as engine
+    from reconnect_analysis.io import mapping_transforms as engine
     fast = read_export(samples, mapping=MAPPINGS / "mpath-example.yaml").entries
     monkeypatch.setattr(engine, "_unix_with_offsets", lambda frame, rule: None)
     slow = read_export(samples, mapping=MAPPINGS / "mpath-example.yaml").entries
