@@ -14,7 +14,13 @@ from reconnect_analysis.io.raw import READER_PROBLEM
 
 def to_text(value: object) -> str:
     """One value as text: ``None`` -> "", booleans as ``true``/``false``, whole floats
-    without ``.0``, lists joined with ``|`` (as ``numbness_form``), dates as ISO."""
+    without ``.0``, lists joined with ``|`` (as ``numbness_form``), dates as ISO.
+
+    Examples
+    --------
+    >>> [to_text(v) for v in (None, True, 7.0, 7.5, ["blunted", "no_pleasure"], "00123")]
+    ['', 'true', '7', '7.5', 'blunted|no_pleasure', '00123']
+    """
     if value is None:
         return ""
     if isinstance(value, bool):

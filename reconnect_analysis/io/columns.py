@@ -17,7 +17,13 @@ _DECIMAL_COMMA = r"\s*[+-]?\d+,\d+\s*"
 
 
 def fold(name: str) -> str:
-    """A column name folded for matching: trimmed, lower case, spaces and dashes as ``_``."""
+    """A column name folded for matching: trimmed, lower case, spaces and dashes as ``_``.
+
+    Examples
+    --------
+    >>> fold(" Sleep Hours "), fold("CUE-BODY")
+    ('sleep_hours', 'cue_body')
+    """
     return re.sub(r"[\s\-]+", "_", name.strip().lstrip("\ufeff").casefold())
 
 
