@@ -7,6 +7,7 @@ and the command goes as far as it can.
 
 from __future__ import annotations
 
+import importlib
 import sys
 from pathlib import Path
 
@@ -58,7 +59,7 @@ def command(export: Path, out_dir: Path, week: str | None, formats: str,
             from err
     task = None
     try:
-        from reconnect_analysis.report import build  # noqa: F401 - only checking it exists
+        importlib.import_module("reconnect_analysis.report.build")  # is the stage there?
     except ImportError:
         click.echo("Stage 'client reports' (reconnect_analysis.report.build) is not built yet: "
                    "writing the caseload overview only.", err=True)

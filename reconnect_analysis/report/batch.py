@@ -54,7 +54,8 @@ RETRY_ONCE = frozenset({"kernel_start"})
 KILL_GRACE_S = 30.0
 """Extra time the parent gives a worker past ``timeout_s`` before it kills it."""
 _PRELOAD = ["pandas", "papermill", "nbclient", "nbconvert", "nbformat", "jupyter_client",
-            "reconnect_analysis.report.files"]
+            "reconnect_analysis.report.files", "reconnect_analysis.report.build",
+            "reconnect_analysis.report.render", "reconnect_analysis.report.pdf"]
 
 Task = Callable[..., object]
 

@@ -66,8 +66,8 @@ def _template(folder: Path) -> Path:
 
     path = folder / "tiny.ipynb"
     if not path.exists():
-        cells = [nbformat.v4.new_code_cell(src, metadata={"tags": tags})
-                 for src, tags in NOTEBOOK_SOURCE]
+        cells = [nbformat.v4.new_code_cell(src, metadata={"tags": tags}, id=f"cell-{i}")
+                 for i, (src, tags) in enumerate(NOTEBOOK_SOURCE)]
         nb = nbformat.v4.new_notebook(cells=cells)
         nb.metadata["kernelspec"] = {"name": "python3", "language": "python",
                                      "display_name": "Python 3"}
@@ -100,7 +100,10 @@ def notebook_task(client_id, *, validated_dir, out_dir, week, formats, timeout_s
         if name in code:
             raise _fail(code[name]) from None
         raise
+    notebook = nbformat.read(executed, as_version=4)
+    for number, cell in enumerate(notebook.cells):
+        cell.id = f"cell-{number}"  # papermill gives its injected cell a random id
     body, _ = HTMLExporter(template_name="classic", exclude_input=True).from_notebook_node(
-        nbformat.read(executed, as_version=4))
+        notebook)
     executed.unlink()
     return [atomic_write_text(folder / "report.html", body)]

@@ -1,0 +1,106 @@
+"""`reconnect pipeline`: the stages, the week it picks, what it prints, its exit code."""
+
+from __future__ import annotations
+
+import functools
+import sys
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from reconnect_analysis.cli import cli
+from reconnect_analysis.report import batch
+from tests.batch.conftest import WEEK
+from tests.batch.fake_tasks import fake_task
+
+
+@pytest.fixture
+def fake_batch(monkeypatch):
+    """caseload with the fake per-client task (the CLI passes task=None)."""
+    real = batch.caseload
+    seen = {}
+
+    def caseload(*args, task=None, **kwargs):
+        seen.update(kwargs, task=task)
+        return real(*args, task=task or fake_task, **kwargs)
+
+    monkeypatch.setattr(batch, "caseload", functools.wraps(real)(caseload))
+    return seen
+
+
+def test_pipeline_on_a_validated_folder(validated, tmp_path, fake_batch):
+    folder = validated(["ok01", "ok02"])
+    out = tmp_path / "reports"
+    result = CliRunner().invoke(cli, ["pipeline", str(folder), "--out", str(out),
+                                      "--no-progress", "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    # newest week with entries: 2026-11-18 is in W47
+    assert f"Week: {WEEK}" in result.output
+    assert f"Overview: {out.resolve() / WEEK / 'overview.html'}" in result.output
+    assert result.output.strip().splitlines()[-1].startswith(
+        f"{WEEK}: 2 clients, 2 reports ready (2 rendered, 0 unchanged), 0 failed in ")
+    assert fake_batch["formats"] == ("html",) and fake_batch["workers"] == 1
+    again = CliRunner().invoke(cli, ["pipeline", str(folder), "--out", str(out),
+                                     "--no-progress"])
+    assert "2 reports ready (0 rendered, 2 unchanged)" in again.output
+
+
+def test_pipeline_exit_code_and_names_the_failed(validated, tmp_path, fake_batch):
+    folder = validated(["ok01", "boom02"], risks=[("boom02", "2026-11-17", "unsafe")])
+    result = CliRunner().invoke(cli, ["pipeline", str(folder), "--out", str(tmp_path / "r"),
+                                      "--no-progress", "--format", "html,pdf",
+                                      "--week", WEEK])
+    assert result.exit_code == 1
+    assert "RISK PRESENT, REPORT MISSING: boom02" in result.output
+    assert "1 failed in" in result.output and "(boom02: cell_error)" in result.output
+    assert fake_batch["formats"] == ("html", "pdf")
+
+
+def test_pipeline_says_which_stage_is_not_built(validated, tmp_path, monkeypatch):
+    folder = validated(["ok01"])
+    monkeypatch.setitem(sys.modules, "reconnect_analysis.report.build", None)
+    result = CliRunner().invoke(cli, ["pipeline", str(folder), "--out", str(tmp_path / "r"),
+                                      "--no-progress"])
+    assert "Stage 'client reports' (reconnect_analysis.report.build) is not built yet" \
+        in result.output
+    assert (tmp_path / "r" / WEEK / "overview.html").exists()  # went as far as it could
+    assert "(ok01: not_built)" in result.output and result.exit_code == 1
+
+
+def test_pipeline_bad_week_is_one_line(validated, tmp_path):
+    result = CliRunner().invoke(cli, ["pipeline", str(validated(["ok01"])), "--week", "W47"])
+    assert result.exit_code == 1
+    assert result.output == 'Error: week "W47" is not an ISO week; write it like 2026-W47\n'
+
+
+def test_pipeline_no_entries(tmp_path):
+    from reconnect_analysis import tables
+
+    tables.save(tables.Tables(entries=pd.DataFrame({"client_id": pd.Series(dtype=str),
+                                                    "date": pd.Series(dtype="datetime64[ns]"),
+                                                    "numbness": pd.Series(dtype=float)})),
+                tmp_path / "v")
+    result = CliRunner().invoke(cli, ["pipeline", str(tmp_path / "v"), "--out",
+                                      str(tmp_path / "r")])
+    assert result.exit_code == 1
+    assert "no usable check-ins in this export" in result.output
+
+
+@pytest.mark.slow
+def test_demo_export_end_to_end(tmp_path):
+    """What `make demo` does, on a small demo: validate, real reports, overview."""
+    from reconnect_analysis.demo import generate
+
+    generate(tmp_path / "demo", clients=3, weeks=3)
+    out = tmp_path / "reports"
+    result = CliRunner().invoke(cli, ["pipeline", str(tmp_path / "demo"), "--out", str(out),
+                                      "--no-progress"])
+    assert result.exit_code == 0, result.output
+    assert "Validated data:" in result.output
+    week_dir = out / WEEK
+    reports = sorted(p.parent.name for p in week_dir.glob("*/report.html"))
+    assert reports == ["C01", "C02", "C03"]
+    page = (week_dir / "overview.html").read_text()
+    for client in reports:
+        assert f'href="{client}/report.html"' in page
