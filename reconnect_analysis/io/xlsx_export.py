@@ -52,7 +52,7 @@ def read_xlsx_tables(path: Path, *, name: str) -> dict:
         out = {}
         for table, ws in sheets.items():
             frame, warnings = _sheet(ws, name=name)
-            out[table] = (frame, "xlsx", fixes if table == "entries" else [], warnings)
+            out[table] = (frame, "utf-8", fixes if table == "entries" else [], warnings)
         return out
     finally:
         book.close()
