@@ -3,15 +3,17 @@
 Fast path: pyarrow's multi-threaded CSV reader parses every record after the header as
 text (no missing-value detection, so "NA" stays "NA" and "00123" keeps its zeros), with a
 handler that counts records whose number of fields differs from the header's. When there
-are none, no blank lines and an even number of quote characters, that is the result, and
-record ``i`` is spreadsheet row ``i + 2``.
+are none, no empty rows, and every quote character sits where RFC 4180 puts one, that is
+the result, and record ``i`` is spreadsheet row ``i + 2``.
 
 Careful path (only for files that need it): a vectorised byte scan (numpy) finds every
 record's start and field count outside quotes; records with the header's width still come
 from pyarrow, the others are parsed one by one with the ``csv`` module and marked
 ``field_count`` (or ``truncated`` for a short last record without a line end), never shifted
-or padded silently. If the scan and pyarrow disagree (e.g. a stray quote inside a field),
-the whole file is parsed again with the ``csv`` module, slower but exact.
+or padded silently. Exact path: a file with a stray quote (``5" tall``), an odd number of
+quotes, or a scan that disagrees with pyarrow is parsed record by record with the ``csv``
+module, slower but exact. ``tests/io/test_io_csv_fuzz.py`` checks all three paths against
+the ``csv`` module on randomly damaged files.
 """
 
 from __future__ import annotations
