@@ -92,7 +92,7 @@ def numbness_trend(slopes: pd.DataFrame) -> Statement:
     if row is None or row.get("verdict") == NOT_ENOUGH or num(row.get("slope_per_week")) is None:
         n = int(num(row.get("n_days")) or 0) if row else 0
         return Statement("numbness", "Numbness trend: not enough logged days yet to say "
-                         "which way it is going.", f"{NOT_ENOUGH} ({_days(n)} with a value)")
+                         "which way it is going.", f"{NOT_ENOUGH}: {_days(n)} with a value")
     slope, low, high = (num(row.get(k)) for k in ("slope_per_week", "ci_low", "ci_high"))
     weeks = _weeks_between(row.get("period_start"), row.get("period_end"))
     n = int(num(row.get("n_days")) or 0)
@@ -101,14 +101,14 @@ def numbness_trend(slopes: pd.DataFrame) -> Statement:
     if row.get("verdict") == "going down":
         text = (f"Numbness is easing: about {abs(slope):.1f} points lower each week over "
                 f"the last {weeks}.")
-        certainty = f"fairly sure ({interval}; {_days(n)})"
+        certainty = f"fairly sure: {interval}, {_days(n)}"
     elif row.get("verdict") == "going up":
         text = (f"Numbness is rising: about {abs(slope):.1f} points higher each week over "
                 f"the last {weeks}.")
-        certainty = f"fairly sure ({interval}; {_days(n)})"
+        certainty = f"fairly sure: {interval}, {_days(n)}"
     else:
         text = f"Numbness shows no clear change over the last {weeks}."
-        certainty = f"uncertain ({interval}; {_days(n)})"
+        certainty = f"uncertain: {interval}, {_days(n)}"
     return Statement("numbness", text, certainty)
 
 
@@ -131,13 +131,13 @@ def numbness_duration(duration: pd.DataFrame) -> Statement:
     if persistent is pd.NA or persistent is None or logged == 0:
         return Statement("duration", f"Numb on {numb} of {_days(logged)} logged in the last "
                          "14 days; too few days to say whether numbness is persistent.",
-                         f"{NOT_ENOUGH} ({logged} of 14 days logged)")
+                         f"{NOT_ENOUGH}: {logged} of 14 days logged")
     text = f"Numb on {numb} of {_days(logged)} logged in the last 14 days"
     text += " (most days: persistent)" if bool(persistent) else " (not most days)"
     onset, length = row.get("episode_onset"), num(row.get("episode_length_days"))
     if onset is not None and not pd.isna(onset) and length is not None:
         text += f"; the current numb stretch began {_date(onset)} ({int(length)} days)"
-    return Statement("duration", text + ".", f"counted ({logged} of 14 days logged)")
+    return Statement("duration", text + ".", f"counted: {logged} of 14 days logged")
 
 
 def adherence(weekly: pd.DataFrame, block: pd.DataFrame, *, week_start) -> Statement:
@@ -158,8 +158,8 @@ def adherence(weekly: pd.DataFrame, block: pd.DataFrame, *, week_start) -> State
         if restarts:
             text += (f", with {restarts} restart{'s' if restarts > 1 else ''} after missed "
                      "days (restarting is the plan working)")
-    certainty = (f"counted ({answered} of 7 days answered)" if answered >= _MIN_DAYS_PER_WEEK
-                 else f"few days ({answered} of 7 answered)")
+    certainty = (f"counted: {answered} of 7 days answered" if answered >= _MIN_DAYS_PER_WEEK
+                 else f"few days: {answered} of 7 answered")
     return Statement("adherence", text + ".", certainty)
 
 
@@ -180,16 +180,16 @@ def link(link_rows: pd.DataFrame) -> Statement:
     verdict = best.get("verdict")
     if verdict == "clear link":
         text = f"Days with {cue} practice go with {direction} micro-shifts {when}"
-        certainty = f"clear link, not proof of cause ({n} paired days)"
+        certainty = f"clear link, not proof of cause: {n} paired days"
     elif verdict == "possible link":
         text = f"Days with {cue} practice may go with {direction} micro-shifts {when}"
-        certainty = f"possible link, worth watching ({n} paired days)"
+        certainty = f"possible link, worth watching: {n} paired days"
     elif verdict == "no clear link":
         text = "No clear link yet between practice and micro-shifts"
-        certainty = f"no link seen ({n} paired days)"
+        certainty = f"no link seen: {n} paired days"
     else:
         text = "Practice and micro-shifts: not enough paired days yet to look for a link"
-        certainty = f"{NOT_ENOUGH} ({n} paired days)"
+        certainty = f"{NOT_ENOUGH}: {n} paired days"
     return Statement("link", text + ".", certainty)
 
 

@@ -20,11 +20,11 @@ def slopes(verdict, slope=-0.5, low=-0.8, high=-0.2, n=40, measure="numbness"):
 @pytest.mark.parametrize(("verdict", "text", "certainty"), [
     # 2026-09-28 .. 2026-11-22 is 56 days = 8 weeks
     ("going down", "Numbness is easing: about 0.5 points lower each week over the last 8 weeks.",
-     "fairly sure (-0.8 to -0.2 a week; 40 days)"),
+     "fairly sure: -0.8 to -0.2 a week, 40 days"),
     ("going up", "Numbness is rising: about 0.5 points higher each week over the last 8 weeks.",
-     "fairly sure (-0.8 to -0.2 a week; 40 days)"),
+     "fairly sure: -0.8 to -0.2 a week, 40 days"),
     ("no clear change", "Numbness shows no clear change over the last 8 weeks.",
-     "uncertain (-0.8 to -0.2 a week; 40 days)"),
+     "uncertain: -0.8 to -0.2 a week, 40 days"),
 ])
 def test_numbness_trend_states_direction_size_and_certainty(verdict, text, certainty):
     statement = wording.numbness_trend(slopes(verdict))
@@ -34,7 +34,7 @@ def test_numbness_trend_states_direction_size_and_certainty(verdict, text, certa
 def test_too_few_days_gives_not_enough_data_never_a_guess():
     statement = wording.numbness_trend(slopes("not enough data yet", n=4))
     assert "not enough" in statement.text
-    assert statement.certainty == "not enough data yet (4 days with a value)"
+    assert statement.certainty == "not enough data yet: 4 days with a value"
     assert wording.numbness_trend(slopes("going down").iloc[0:0]).certainty.startswith(
         "not enough data yet")
 
@@ -45,10 +45,10 @@ def test_duration_counts_and_current_episode():
     statement = wording.numbness_duration(pd.DataFrame([row]))
     assert statement.text == ("Numb on 9 of 12 days logged in the last 14 days (most days: "
                               "persistent); the current numb stretch began Tue 10 Nov (13 days).")
-    assert statement.certainty == "counted (12 of 14 days logged)"
+    assert statement.certainty == "counted: 12 of 14 days logged"
     few = dict(row, logged_days_14=5, numb_days_14=4, persistent=pd.NA)
     assert wording.numbness_duration(pd.DataFrame([few])).certainty == (
-        "not enough data yet (5 of 14 days logged)")
+        "not enough data yet: 5 of 14 days logged")
 
 
 def test_adherence_counts_answered_days_and_praises_restarts():
@@ -59,7 +59,7 @@ def test_adherence_counts_answered_days_and_praises_restarts():
     assert statement.text == ("Practised on 4 of 6 days answered this week (1 day not logged); "
                               "day 9 of the 14-day block, with 2 restarts after missed days "
                               "(restarting is the plan working).")
-    assert statement.certainty == "counted (6 of 7 days answered)"
+    assert statement.certainty == "counted: 6 of 7 days answered"
 
 
 def link_rows(*rows):
@@ -73,9 +73,9 @@ def test_link_reports_the_clearest_finding_and_never_claims_cause():
     statement = wording.link(rows)
     assert statement.text == ("Days with body (movement) practice go with more micro-shifts on "
                               "the next day.")
-    assert statement.certainty == "clear link, not proof of cause (29 paired days)"
+    assert statement.certainty == "clear link, not proof of cause: 29 paired days"
     none = wording.link(link_rows(("any", 0, 8, 0.0, "not enough data yet")))
-    assert none.certainty == "not enough data yet (8 paired days)"
+    assert none.certainty == "not enough data yet: 8 paired days"
 
 
 def test_fuel_lists_only_answered_fields():
