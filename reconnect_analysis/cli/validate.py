@@ -44,9 +44,10 @@ def command(export: Path, mapping: Path | None, out_dir: Path | None) -> None:
             "the text encoding could not be read; save the file as UTF-8", file=export.name))
         ) from err
     except OSError as err:
-        where = Path(err.filename).name if err.filename else export.name
-        raise click.ClickException(f"{where}: {err.strerror or 'cannot be read or written'}"
-                                   ) from err
+        where = err.filename or export
+        raise click.ClickException(
+            f"{where}: {err.strerror or 'cannot be read or written'}; check the path and its "
+            "permissions (or choose another --out folder)") from err
     alert = unattributed_alert(tables.risks)
     if alert:
         click.echo(alert, err=True)

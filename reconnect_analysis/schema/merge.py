@@ -21,26 +21,36 @@ from reconnect_analysis.schema.contract import TableSpec
 SOURCE_COLUMNS = ("source_file", "source_row")
 
 
-def duplicate_positions(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
-    """Positions (``_pos``) of rows that repeat an earlier row in every one of ``columns``."""
-    if frame.empty or not columns:
+def duplicate_positions(frame: pd.DataFrame, columns: list[str], *,
+                        mask: np.ndarray | None = None) -> np.ndarray:
+    """Row positions (among ``mask``) repeating an earlier row in every one of ``columns``.
+
+    Rows are hashed first; only rows whose hash repeats are compared value by value.
+    """
+    mask = np.ones(len(frame), dtype=bool) if mask is None else mask
+    if not columns or not mask.any():
         return np.array([], dtype=np.int64)
-    hashed = pd.util.hash_pandas_object(frame[columns], index=False)
-    maybe = hashed.duplicated(keep=False).to_numpy()
-    if not maybe.any():
+    hashed = pd.util.hash_pandas_object(frame[columns], index=False).to_numpy()
+    candidates = np.flatnonzero(mask)
+    repeat = pd.Series(hashed[candidates]).duplicated(keep=False).to_numpy()
+    if not repeat.any():
         return np.array([], dtype=np.int64)
-    subset = frame.loc[maybe, columns + ["_pos"]]
-    dup = subset.astype({c: object for c in columns}).duplicated(subset=columns, keep="first")
-    return subset.loc[dup, "_pos"].to_numpy(dtype=np.int64)
+    subset = frame.iloc[candidates[repeat]][columns].astype(object)
+    dup = subset.duplicated(keep="first").to_numpy()
+    return candidates[repeat][dup]
 
 
-def conflict_positions(frame: pd.DataFrame) -> np.ndarray:
-    """Positions of entries sharing client and ``submitted_at`` (after duplicates are gone)."""
-    if frame.empty or "submitted_at" not in frame.columns:
+def conflict_positions(frame: pd.DataFrame, *, mask: np.ndarray | None = None) -> np.ndarray:
+    """Row positions (among ``mask``) of entries sharing client and ``submitted_at``."""
+    if "submitted_at" not in frame.columns:
         return np.array([], dtype=np.int64)
-    timed = frame[frame["submitted_at"].notna()]
-    clash = timed.duplicated(subset=["client_id", "submitted_at"], keep=False)
-    return timed.loc[clash, "_pos"].to_numpy(dtype=np.int64)
+    mask = np.ones(len(frame), dtype=bool) if mask is None else mask
+    rows = np.flatnonzero(mask & frame["submitted_at"].notna().to_numpy())
+    if rows.size == 0:
+        return np.array([], dtype=np.int64)
+    timed = frame.iloc[rows][["client_id", "submitted_at"]]
+    clash = timed.duplicated(keep=False).to_numpy()
+    return rows[clash]
 
 
 def merge_by_key(frame: pd.DataFrame, table: TableSpec) -> tuple[pd.DataFrame, np.ndarray]:

@@ -58,14 +58,18 @@ def validate_table(raw: pd.DataFrame, table: TableSpec, schema: Schema, *,
     notes: list[str] = []
     row_bad = np.zeros(n, dtype=bool)
 
+    reader_rows = np.array([], dtype=np.int64)
     if READER_PROBLEM in raw.columns:
-        reader = raw[READER_PROBLEM].fillna("").astype(str).to_numpy()
-        hit = np.flatnonzero(reader != "")
+        flagged = raw[READER_PROBLEM]
+        hit = np.flatnonzero((flagged.notna() & (flagged.astype("str") != "")).to_numpy())
+        reader = np.full(n, "", dtype=object)
+        reader[hit] = flagged.iloc[hit].astype(str).to_numpy(dtype=object)
         for code in pd.unique(reader[hit]):
             where = hit[reader[hit] == code]
             for part in str(code).split(";"):
                 problems.add(where, column="", reason=part.strip(), action="quarantine")
         row_bad[hit] = True
+        reader_rows = hit
 
     frame = pd.DataFrame(index=pd.RangeIndex(n))
     local_dates = None
@@ -127,26 +131,27 @@ def validate_table(raw: pd.DataFrame, table: TableSpec, schema: Schema, *,
                      action="quarantine" if rule.quarantines_row else "blank", values=values)
         _apply(frame, rule.column, bad, rule.quarantines_row, row_bad)
 
-    frame["source_file"] = raw["source_file"].to_numpy(dtype=object)
+    frame["source_file"] = raw["source_file"].array
     frame["source_row"] = raw["source_row"].to_numpy(dtype=np.int64)
     frame["_pos"] = np.arange(n, dtype=np.int64)
 
     outcome = np.full(n, KEPT, dtype=object)
     outcome[row_bad] = QUARANTINED
-    good = frame[~row_bad]
-    schema_columns = [c for c in table.fields if c in good.columns]
-    dups = merge.duplicate_positions(good, schema_columns)
+    keep = ~row_bad
+    schema_columns = [c for c in table.fields if c in frame.columns]
+    dups = merge.duplicate_positions(frame, schema_columns, mask=keep)
     problems.add(dups, column="", reason="duplicate", action="quarantine")
-    good = good[~good["_pos"].isin(dups)]
+    keep[dups] = False
     conflicts = np.array([], dtype=np.int64)
     if table.name == "entries":
-        conflicts = merge.conflict_positions(good)
+        conflicts = merge.conflict_positions(frame, mask=keep)
+        stamps = frame["submitted_at"].iloc[conflicts] if conflicts.size else None
         problems.add(conflicts, column="submitted_at", reason="conflict", action="quarantine",
-                     values=good.set_index("_pos").loc[conflicts, "submitted_at"]
-                     .dt.strftime("%Y-%m-%dT%H:%M:%SZ") if conflicts.size else None)
-        good = good[~good["_pos"].isin(conflicts)]
+                     values=None if stamps is None else stamps.dt.strftime("%Y-%m-%dT%H:%M:%SZ"))
+        keep[conflicts] = False
     outcome[dups] = QUARANTINED
     outcome[conflicts] = QUARANTINED
+    good = frame[keep]
     clean, merged_away = merge.merge_by_key(good, table)
     outcome[merged_away] = MERGED
 
@@ -169,7 +174,12 @@ def validate_table(raw: pd.DataFrame, table: TableSpec, schema: Schema, *,
         clean["n_entries"] = np.int64(1)
     if not table.key:
         clean = clean.drop(columns=["n_entries"], errors="ignore")
-    return TableResult(name=table.name, clean=clean, problems=problems.frame(),
+    found = problems.frame()
+    if reader_rows.size:
+        # a row the reader could not read faithfully (shifted, cut) is quarantined for that
+        # reason alone: the cell-level complaints about its misplaced values are noise
+        found = found[~(found["_pos"].isin(reader_rows) & (found["column"] != ""))]
+    return TableResult(name=table.name, clean=clean, problems=found.reset_index(drop=True),
                        risks=rescued, outcome=outcome, counts=counts, notes=notes,
                        sources=(raw["source_file"].to_numpy(dtype=object),
                                 raw["source_row"].to_numpy(dtype=np.int64)))

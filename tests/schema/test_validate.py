@@ -86,3 +86,14 @@ def test_folder_round_trip(export, tmp_path):
     assert back.entries["client_id"].tolist() == ["007"]
     text = (folder / "quarantine.csv").read_text(encoding="utf-8")
     assert "'=1+1" in text and ",=1+1" not in text
+
+
+@pytest.mark.parametrize(("cell", "shown"), [
+    ("=HYPERLINK(1)", "'=HYPERLINK(1)"), ("+1+1", "'+1+1"), ("-1-1", "'-1-1"),
+    ("@SUM(A1)", "'@SUM(A1)"), ("\tx", "'\tx"), ("\rx", "'\rx"),
+    ("-3", "-3"), ("+1.5", "+1.5"), ("-2e3", "-2e3"), ("C01", "C01"), ("", ""),
+])
+def test_neutralise(cell, shown):
+    from reconnect_analysis.schema.quarantine import neutralise
+
+    assert neutralise(cell) == shown
