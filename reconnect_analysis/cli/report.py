@@ -50,7 +50,7 @@ def command(export: Path, week: str, client_id: str | None, all_clients: bool, f
     if all_clients:
         from reconnect_analysis.report.batch import caseload
 
-        summary = caseload(validated, week=week, out_dir=out_dir, formats=wanted)
+        summary = caseload(validated, week=week, out_dir=out_dir, formats=wanted, paper=paper)
         click.echo(str(summary))
         return
     from reconnect_analysis.report.build import client_week

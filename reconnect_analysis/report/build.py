@@ -12,9 +12,11 @@ partial notebook is kept privately in ``<out_dir>/.failed/<week>/<client_id>/rep
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -131,26 +133,31 @@ def client_week(validated_dir, *, client_id: str, week: str, out_dir="reports",
         step = time.perf_counter()
         target = client_dir(root, week, client_id)
         published: dict[str, Path] = {}
-        try:
-            published["ipynb"] = atomic_write_bytes(target / "report.ipynb",
-                                                    run.path.read_bytes())
-            html_path = target / "report.html" if "html" in formats else work / "print.html"
-            atomic_write_text(html_path, page)
-            if "html" in formats:
-                published["html"] = html_path
-        except OSError as err:
-            raise ReportFailure(f"cannot write the report for {client_id} into {target}: "
-                                f"{err.strerror or err}", reason="write_failed") from err
-        timings["publish"] = time.perf_counter() - step
+        with _publish_lock(root, week, client_id):  # a second run waits: no mixed files
+            try:
+                published["ipynb"] = atomic_write_bytes(target / "report.ipynb",
+                                                        run.path.read_bytes())
+                html_path = (target / "report.html" if "html" in formats
+                             else work / "print.html")
+                atomic_write_text(html_path, page)
+                if "html" in formats:
+                    published["html"] = html_path
+            except OSError as err:
+                raise ReportFailure(f"cannot write the report for {client_id} into {target}: "
+                                    f"{err.strerror or err}", reason="write_failed") from err
+            timings["publish"] = time.perf_counter() - step
 
-        status, reason = "ok", ""
-        if "pdf" in formats:
-            step = time.perf_counter()
-            status, reason, pdf_path = _pdf(html_path, target, client_id=client_id, week=week,
-                                            paper=paper, timeout_s=min(timeout_s, 120))
-            if pdf_path is not None:
-                published["pdf"] = pdf_path
-            timings["pdf"] = time.perf_counter() - step
+            status, reason = "ok", ""
+            if "pdf" in formats:
+                step = time.perf_counter()
+                status, reason, pdf_path = _pdf(html_path, target, client_id=client_id,
+                                                week=week, paper=paper,
+                                                timeout_s=min(timeout_s, 120))
+                if pdf_path is not None:
+                    published["pdf"] = pdf_path
+                elif "html" in formats:  # never leave last run's PDF beside this run's HTML
+                    (target / "report.pdf").unlink(missing_ok=True)
+                timings["pdf"] = time.perf_counter() - step
         shutil.rmtree(root / ".failed" / week / client_id, ignore_errors=True)
     finally:
         shutil.rmtree(work, ignore_errors=True)  # papermill output, kernel log, print copy
@@ -227,6 +234,25 @@ def _pdf(html_path: Path, target: Path, *, client_id: str, week: str, paper: str
         return "ok", "", atomic_write_bytes(target / "report.pdf", result.data)
     except OSError as err:
         return "pdf_failed", f"cannot write report.pdf: {err.strerror or err}", None
+
+
+@contextmanager
+def _publish_lock(root: Path, week: str, client_id: str):
+    """An exclusive lock (``root/.locks/<week>-<client>.lock``, POSIX) held while one
+    report's files are replaced, so two runs for the same client never mix their files."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX: atomic renames only
+        yield
+        return
+    folder = private_dir(root / ".locks")
+    fd = os.open(folder / f"{week}-{client_id}.lock", os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
 
 
 def _keep_partial(root: Path, week: str, client_id: str, notebook: Path) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import stat
+import time
 
 import nbformat
 import pytest
@@ -52,7 +53,7 @@ def test_published_files_are_private_complete_and_hold_no_client_data_in_paramet
         assert stat.S_IMODE(path.stat().st_mode) == 0o600
     for directory in (folder, folder.parent, root):
         assert stat.S_IMODE(directory.stat().st_mode) == 0o700
-    assert [p.name for p in root.iterdir()] == [WEEK]  # no work folder, no partials left
+    assert sorted(p.name for p in root.iterdir()) == [".locks", WEEK]  # no work dirs left
     assert sorted(p.name for p in folder.iterdir()) == ["report.html", "report.ipynb"]
     executed = nbformat.read(result.paths["ipynb"], as_version=4)
     parameters = executed.metadata["papermill"]["parameters"]
@@ -179,3 +180,33 @@ def test_cli_options_reach_the_api_unchanged(handmade_dir, tmp_path, monkeypatch
     assert result.exit_code == 0, result.output
     assert calls == [(handmade_dir, {"client_id": "R-7", "week": WEEK, "out_dir": tmp_path,
                                      "formats": ("html",), "paper": "Letter"})]
+
+
+def test_two_runs_for_one_client_never_mix_their_files(handmade_dir, tmp_path, monkeypatch):
+    from concurrent.futures import ThreadPoolExecutor
+
+    template = tiny_template(tmp_path / "t.ipynb",
+                             "from reconnect_analysis.report import sections\n"
+                             "sections.Html(f'<p>token {run_token}</p>')")
+    monkeypatch.setattr(paths, "notebook_path", lambda name=None: template)
+    # The first run to publish pauses between its notebook and its HTML: without the lock the
+    # other run would publish both of its files in that pause and then lose its HTML.
+    real_write, calls = build.atomic_write_bytes, []
+
+    def slow_first_write(path, data):
+        written = real_write(path, data)
+        calls.append(path)
+        if len(calls) == 1:
+            time.sleep(3)
+        return written
+
+    monkeypatch.setattr(build, "atomic_write_bytes", slow_first_write)
+    with ThreadPoolExecutor(2) as pool:
+        runs = list(pool.map(lambda _: build.client_week(
+            handmade_dir, client_id="C01", week=WEEK, out_dir=tmp_path / "out",
+            formats=("html",)), range(2)))
+    assert all(r.status == "ok" for r in runs)
+    folder = tmp_path / "out" / WEEK / "C01"
+    token = nbformat.read(folder / "report.ipynb", as_version=4).metadata["papermill"][
+        "parameters"]["run_token"]
+    assert f"token {token}" in (folder / "report.html").read_text(encoding="utf-8")
