@@ -110,7 +110,8 @@ def client_week(validated_dir, *, client_id: str, week: str, out_dir="reports",
         "run_token": token,
     }
     root = private_dir(out_dir)
-    work = Path(tempfile.mkdtemp(prefix=f".work-{week}-{client_id}-", dir=root))
+    _remove_stale_work(root)
+    work = Path(tempfile.mkdtemp(prefix=f".work-{os.getpid()}-", dir=root))
     timings: dict[str, float] = {}
     try:
         step = time.perf_counter()
@@ -234,6 +235,28 @@ def _pdf(html_path: Path, target: Path, *, client_id: str, week: str, paper: str
         return "ok", "", atomic_write_bytes(target / "report.pdf", result.data)
     except OSError as err:
         return "pdf_failed", f"cannot write report.pdf: {err.strerror or err}", None
+
+
+def _remove_stale_work(root: Path) -> None:
+    """Remove work folders left by runs that were killed (their process no longer exists):
+    they can hold a partial notebook or the HTML copy printed to PDF."""
+    for folder in root.glob(".work-*-*"):
+        try:
+            pid = int(folder.name.split("-")[1])
+        except (IndexError, ValueError):
+            continue
+        if pid != os.getpid() and not _alive(pid):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 @contextmanager

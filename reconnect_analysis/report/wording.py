@@ -256,6 +256,13 @@ def summary(*, slopes, duration, weekly, block, link_rows, fuel_weeks, sufficien
 
 # ---------------------------------------------------------------- talking points (section 9)
 
+FALLBACK_POINTS = (
+    "Ask which of the four cues felt easiest this week and build on it.",
+    "Ask about one small moment this week when a feeling came through, however briefly.",
+    "Check how the one fuel lever is going and whether it still feels doable.",
+)
+
+
 def largest_change(week_over_week: pd.DataFrame) -> str | None:
     """The measure that changed most since last week (relative to its scale), in words."""
     if week_over_week is None or week_over_week.empty:
@@ -369,8 +376,10 @@ def talking_points(*, risks: pd.DataFrame, checkin: pd.DataFrame | None, week_ov
     if len(points) < 3 and n_strengths:
         points.append(f"Start from what went well: {n_strengths} moment(s) of return this "
                       "week (section 8).")
-    if len(points) < 3:
-        points.append("Ask which of the four cues felt easiest this week and build on it.")
+    for fallback in FALLBACK_POINTS:
+        if len(points) >= 3:
+            break
+        points.append(fallback)
     return points[:3]
 
 

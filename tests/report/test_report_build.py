@@ -210,3 +210,20 @@ def test_two_runs_for_one_client_never_mix_their_files(handmade_dir, tmp_path, m
     token = nbformat.read(folder / "report.ipynb", as_version=4).metadata["papermill"][
         "parameters"]["run_token"]
     assert f"token {token}" in (folder / "report.html").read_text(encoding="utf-8")
+
+
+def test_work_folders_of_killed_runs_are_removed_on_the_next_run(handmade_dir, tmp_path,
+                                                                 monkeypatch):
+    import subprocess
+    import sys
+
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True).stdout.strip()
+    stale = tmp_path / f".work-{dead}-abc"
+    stale.mkdir()
+    (stale / "print.html").write_text("<p>client data</p>")
+    template = tiny_template(tmp_path / "t.ipynb", "x = 1")
+    monkeypatch.setattr(paths, "notebook_path", lambda name=None: template)
+    build.client_week(handmade_dir, client_id="C01", week=WEEK, out_dir=tmp_path,
+                      formats=("html",))
+    assert not stale.exists()

@@ -145,7 +145,7 @@ def test_talking_points_point_medication_changes_to_the_prescriber():
     assert points[0] == ("Medication change on Thu 12 Nov: look at the timeline together; any "
                          "change is for the prescriber to discuss.")
     assert not any("stop" in p.lower() for p in points)
-    assert len(points) == 2  # medication point + the default cue question
+    assert points[1:] == list(wording.FALLBACK_POINTS[:2])  # always three points
 
 
 def test_strengths_keep_days_with_shifts_and_notes_that_mention_them():
