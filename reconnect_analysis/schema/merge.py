@@ -35,7 +35,7 @@ def duplicate_positions(frame: pd.DataFrame, columns: list[str], *,
     repeat = pd.Series(hashed[candidates]).duplicated(keep=False).to_numpy()
     if not repeat.any():
         return np.array([], dtype=np.int64)
-    subset = frame.iloc[candidates[repeat]][columns].astype(object)
+    subset = frame[columns].take(candidates[repeat]).astype(object)
     dup = subset.duplicated(keep="first").to_numpy()
     return candidates[repeat][dup]
 
@@ -48,66 +48,72 @@ def conflict_positions(frame: pd.DataFrame, *, mask: np.ndarray | None = None) -
     rows = np.flatnonzero(mask & frame["submitted_at"].notna().to_numpy())
     if rows.size == 0:
         return np.array([], dtype=np.int64)
-    timed = frame.iloc[rows][["client_id", "submitted_at"]]
+    timed = frame[["client_id", "submitted_at"]].take(rows)
     clash = timed.duplicated(keep=False).to_numpy()
     return rows[clash]
 
 
-def merge_by_key(frame: pd.DataFrame, table: TableSpec) -> tuple[pd.DataFrame, np.ndarray]:
+def merge_by_key(frame: pd.DataFrame, table: TableSpec, *,
+                 keep: np.ndarray | None = None) -> tuple[pd.DataFrame, np.ndarray]:
     """One row per key, merged by the schema's rules.
 
+    Parameters
+    ----------
+    frame
+        Typed rows with ``_pos`` (input position), ``source_file`` and ``source_row``.
+    keep
+        Boolean mask of the rows taking part (default: all).
+
+    Notes
+    -----
     Within a key, entries are taken in ``submitted_at`` order (then input order), which is
     what ``first`` / ``last`` / ``join`` follow. The merged row's ``source_file`` and
-    ``source_row`` are those of the key's first input row.
+    ``source_row`` are those of the key's first input row. Only keys with several rows are
+    aggregated; the output is built by taking each key's first row once (no copy of the
+    whole frame), which keeps the peak memory of a million rows low.
 
     Returns
     -------
     (merged frame sorted by key, with ``n_entries``; positions of the rows merged into another)
     """
+    rows = np.flatnonzero(keep) if keep is not None else np.arange(len(frame))
     key = list(table.key)
-    if not key or frame.empty:
-        out = frame.copy()
+    if not key or rows.size == 0:
+        out = frame.take(rows).reset_index(drop=True)
         out["n_entries"] = np.int64(1)
         return out, np.array([], dtype=np.int64)
-    gid = frame.groupby(key, sort=True, observed=True, dropna=False).ngroup().to_numpy()
+    keys = frame[key].take(rows)
+    gid = keys.groupby(key, sort=True, observed=True, dropna=False).ngroup().to_numpy()
+    del keys
     sizes = np.bincount(gid)
-    single = sizes[gid] == 1
-    if single.all():
-        out = frame.assign(n_entries=np.int64(1))
-        return (out.iloc[np.argsort(gid, kind="stable")].reset_index(drop=True),
-                np.array([], dtype=np.int64))
-    multi = frame[~single]
-    mgid = gid[~single]
-    mpos = multi["_pos"].to_numpy(dtype=np.int64)
-    if "submitted_at" in multi.columns:
-        stamp = multi["submitted_at"].array
+    _, first_index = np.unique(gid, return_index=True)   # rows ascend: first = smallest
+    first_rows = rows[first_index]
+    out = frame.take(first_rows).reset_index(drop=True)
+    out["n_entries"] = sizes.astype(np.int64)
+    in_multi = sizes[gid] > 1
+    if not in_multi.any():
+        return out, np.array([], dtype=np.int64)
+    merged_away = rows[in_multi & (rows != first_rows[gid])]
+    mrows, mgid = rows[in_multi], gid[in_multi]
+    if "submitted_at" in frame.columns:
+        stamp = frame["submitted_at"].array.take(mrows)
         stamp = np.where(stamp.isna(), np.iinfo(np.int64).max, stamp.asi8)
     else:
-        stamp = np.zeros(len(multi), dtype=np.int64)
-    order = np.lexsort((mpos, stamp, mgid))
-    multi, mgid, mpos = multi.iloc[order], mgid[order], mpos[order]
-    first_pos = pd.Series(mpos).groupby(mgid, sort=True).transform("min").to_numpy()
-    merged_away = mpos[mpos != first_pos]
-    first_row = multi[mpos == first_pos]           # the group's first input row, by gid
-    first_row = first_row.iloc[np.argsort(mgid[mpos == first_pos], kind="stable")]
+        stamp = np.zeros(mrows.size, dtype=np.int64)
+    order = np.lexsort((mrows, stamp, mgid))
+    mrows, mgid = mrows[order], mgid[order]
+    targets = np.unique(mgid)                             # output rows of merged keys
+    columns = [c for c in frame.columns
+               if c not in key and c not in ("_pos", *SOURCE_COLUMNS)]
+    multi = frame[columns].take(mrows).reset_index(drop=True)
     groups = multi.groupby(mgid, sort=True)
-    columns = {}
-    for column in multi.columns:
-        if column in key or column in ("_pos", *SOURCE_COLUMNS):
-            columns[column] = first_row[column].array
-            continue
+    for column in columns:
         spec = table.fields.get(column)
         rule = (spec.aggregate if spec is not None else None) or "first"
-        columns[column] = _aggregate(groups[column], multi, column, mgid, rule, spec).array
-    merged = pd.DataFrame(columns)
-    merged["n_entries"] = np.bincount(mgid)[np.unique(mgid)].astype(np.int64)
-    singles = frame[single].assign(n_entries=np.int64(1))
-    out = pd.concat([singles, merged[singles.columns]], ignore_index=True)
-    out_gid = np.concatenate([gid[single], np.unique(mgid)])
-    out = out.iloc[np.argsort(out_gid, kind="stable")].reset_index(drop=True)
-    for column in singles.columns:
-        if out[column].dtype != singles[column].dtype:
-            out[column] = out[column].astype(singles[column].dtype)
+        merged = _aggregate(groups[column], multi, column, mgid, rule, spec)
+        values = out[column].array.copy()
+        values[targets] = merged.array
+        out[column] = values
     return out, merged_away
 
 

@@ -151,13 +151,12 @@ def validate_table(raw: pd.DataFrame, table: TableSpec, schema: Schema, *,
         keep[conflicts] = False
     outcome[dups] = QUARANTINED
     outcome[conflicts] = QUARANTINED
-    good = frame[keep]
-    clean, merged_away = merge.merge_by_key(good, table)
-    outcome[merged_away] = MERGED
-
     rescued = risks.rescue(raw, table, schema,
                            client_ids=_usable_ids(frame, table, problems, n),
                            dates=recovered, settings=settings)
+    clean, merged_away = merge.merge_by_key(frame, table, keep=keep)
+    del frame
+    outcome[merged_away] = MERGED
     rescued["from_quarantine"] = outcome[rescued["_pos"].to_numpy(dtype=np.int64)] == QUARANTINED
 
     counts = {
