@@ -165,15 +165,15 @@ def validate_table(raw: pd.DataFrame, table: TableSpec, schema: Schema, *,
         "rows_merged": int((outcome == MERGED).sum()),
         "rows_quarantined": int((outcome == QUARANTINED).sum()),
     }
-    if counts["rows_kept"] != len(clean):
-        raise RuntimeError(f"{table.name}: {counts['rows_kept']} kept rows but {len(clean)} "
-                           "output rows (bug in the merge)")
+    found = problems.frame()
+    check_reconciliation(table.name, counts, n_output=len(clean),
+                         quarantined_rows=np.flatnonzero(outcome == QUARANTINED),
+                         rows_with_reasons=found.loc[found["action"] == "quarantine", "_pos"])
     clean = clean.drop(columns=["_pos"]).reset_index(drop=True)
     if table.key and "n_entries" not in clean.columns:
         clean["n_entries"] = np.int64(1)
     if not table.key:
         clean = clean.drop(columns=["n_entries"], errors="ignore")
-    found = problems.frame()
     if reader_rows.size:
         # a row the reader could not read faithfully (shifted, cut) is quarantined for that
         # reason alone: the cell-level complaints about its misplaced values are noise
@@ -182,6 +182,30 @@ def validate_table(raw: pd.DataFrame, table: TableSpec, schema: Schema, *,
                        risks=rescued, outcome=outcome, counts=counts, notes=notes,
                        sources=(raw["source_file"].to_numpy(dtype=object),
                                 raw["source_row"].to_numpy(dtype=np.int64)))
+
+
+class ReconciliationError(RuntimeError):
+    """An input row without exactly one outcome: a bug, never the user's mistake."""
+
+
+def check_reconciliation(name: str, counts: dict, *, n_output: int,
+                         quarantined_rows: np.ndarray, rows_with_reasons) -> None:
+    """Raise :class:`ReconciliationError` unless every row is accounted for.
+
+    Checks rows read = kept + merged + quarantined, one output row per kept row, and that
+    the quarantined rows are exactly the rows with a quarantine reason.
+    """
+    read, kept = counts["rows_read"], counts["rows_kept"]
+    merged, quarantined = counts["rows_merged"], counts["rows_quarantined"]
+    if read != kept + merged + quarantined:
+        raise ReconciliationError(f"{name}: rows read {read} != kept {kept} + merged {merged} "
+                                  f"+ quarantined {quarantined}")
+    if kept != n_output:
+        raise ReconciliationError(f"{name}: {kept} kept rows but {n_output} output rows")
+    with_reasons = np.unique(np.asarray(rows_with_reasons, dtype=np.int64))
+    if not np.array_equal(np.sort(quarantined_rows), with_reasons):
+        raise ReconciliationError(f"{name}: {quarantined_rows.size} quarantined rows but "
+                                  f"{with_reasons.size} rows with a quarantine reason")
 
 
 def _record(problems: Problems, raw_column: pd.Series, failures: dict, spec,

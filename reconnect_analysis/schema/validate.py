@@ -21,15 +21,15 @@ from reconnect_analysis.io.raw import READER_PROBLEM, RawExport
 from reconnect_analysis.schema.contract import Schema, load_schema
 from reconnect_analysis.schema.quarantine import QUARANTINE_COLUMNS, write_quarantine_csv
 from reconnect_analysis.schema.risks import RISK_COLUMNS, empty_risks
-from reconnect_analysis.schema.table import TableResult, validate_table
+from reconnect_analysis.schema.table import (
+    ReconciliationError,
+    TableResult,
+    validate_table,
+)
 from reconnect_analysis.tables import Tables, save
 
 TABLES = ("entries", "events", "weekly_screen")
 SOURCE = ("source_file", "source_row", READER_PROBLEM)
-
-
-class ReconciliationError(RuntimeError):
-    """rows read != kept + merged + quarantined: a bug, never a user's mistake."""
 
 
 def validate_export(path: str | Path, *, mapping: str | Path | None = None,
@@ -94,6 +94,7 @@ def validate_raw(raw: RawExport, *, settings: Settings = DEFAULTS,
         frame = getattr(raw, table_name)
         if frame is None or frame.empty:
             continue
+        frame = _with_sources(frame, table_name)
         table = schema.tables[table_name]
         if raw.aggregation and table_name == "entries":
             table = _with_overrides(table, raw.aggregation)
@@ -150,6 +151,18 @@ def _check_entries_usable(entries: pd.DataFrame, schema: Schema, name: str) -> N
         raise InputError("no check-ins in this file (only a header)", file=name)
 
 
+def _with_sources(frame: pd.DataFrame, table_name: str) -> pd.DataFrame:
+    """Readers give ``source_file`` and ``source_row``; a hand-built frame may lack them."""
+    if "source_file" in frame.columns and "source_row" in frame.columns:
+        return frame
+    frame = frame.copy()
+    if "source_file" not in frame.columns:
+        frame["source_file"] = f"{table_name}.csv"
+    if "source_row" not in frame.columns:
+        frame["source_row"] = np.arange(2, len(frame) + 2, dtype=np.int64)
+    return frame
+
+
 def _with_overrides(table, overrides: dict[str, str]):
     from dataclasses import replace
 
@@ -198,12 +211,11 @@ def _risks(results: dict[str, TableResult]) -> pd.DataFrame:
 def _meta(raw: RawExport, results, quarantine, risks, entries, schema, warnings) -> dict:
     totals = {key: sum(r.counts[key] for r in results.values())
               for key in ("rows_read", "rows_kept", "rows_merged", "rows_quarantined")}
-    for name, result in results.items():
-        c = result.counts
-        if c["rows_read"] != c["rows_kept"] + c["rows_merged"] + c["rows_quarantined"]:
-            raise ReconciliationError(
-                f"{name}: rows read {c['rows_read']} != kept {c['rows_kept']} + merged "
-                f"{c['rows_merged']} + quarantined {c['rows_quarantined']}")
+    if totals["rows_read"] != (totals["rows_kept"] + totals["rows_merged"]
+                               + totals["rows_quarantined"]):
+        raise ReconciliationError(f"rows read {totals['rows_read']} != kept "
+                                  f"{totals['rows_kept']} + merged {totals['rows_merged']} + "
+                                  f"quarantined {totals['rows_quarantined']}")
     fixes = list(raw.fixes)
     for result in results.values():
         fixes.extend(result.notes)

@@ -97,3 +97,42 @@ def test_neutralise(cell, shown):
     from reconnect_analysis.schema.quarantine import neutralise
 
     assert neutralise(cell) == shown
+
+
+def test_a_lost_row_raises_a_reconciliation_error(export, monkeypatch):
+    from reconnect_analysis.schema import merge
+    from reconnect_analysis.schema.table import ReconciliationError
+
+    real = merge.merge_by_key
+
+    def lossy(frame, table, *, keep=None):
+        out, away = real(frame, table, keep=keep)
+        return out.iloc[1:], away                          # drops a daily row
+
+    monkeypatch.setattr(merge, "merge_by_key", lossy)
+    path = export([BASE, {**BASE, "date": "2026-11-17"}])
+    with pytest.raises(ReconciliationError, match="2 kept rows but 1 output rows"):
+        validate_export(path, today=TODAY)
+
+
+def test_every_quarantined_row_has_a_reason_and_the_sums_hold(export):
+    rows = [BASE, BASE, {**BASE, "numbness": "x"}, {**BASE, "date": "2026-11-17"},
+            {**BASE, "date": "2026-11-17", "numbness": "9"}, {**BASE, "client_id": ""}]
+    tables = validate_export(export(rows), today=TODAY)
+    meta = tables.meta
+    # 6 read = 2 kept (16th, 17th) + 1 merged (17th twice) + 3 quarantined (dup, x, no id)
+    assert (meta["rows_read"], meta["rows_kept"], meta["rows_merged"],
+            meta["rows_quarantined"]) == (6, 2, 1, 3)
+    quarantined = tables.quarantine[tables.quarantine["action"] == "quarantine"]
+    assert sorted(quarantined["source_row"]) == [3, 4, 7]
+
+
+def test_hand_built_frames_get_source_columns():
+    from reconnect_analysis.io.raw import RawExport
+    from reconnect_analysis.schema import validate_raw
+
+    entries = pd.DataFrame({"client_id": ["C1"], "date": ["2026-11-16"], "numbness": ["x"]})
+    tables = validate_raw(RawExport(entries=pd.concat([entries, entries.assign(numbness="4")])),
+                          today=TODAY)
+    assert tables.quarantine[["source_file", "source_row"]].values.tolist() == [
+        ["entries.csv", 2]]
