@@ -112,6 +112,13 @@ def day(value, *, missing: str = "—") -> str:
     return esc(pd.Timestamp(value).strftime("%a %d %b %Y"))
 
 
+def short_day(value, *, missing: str = "—") -> str:
+    """A date as ``16 Nov`` (for narrow table columns)."""
+    if value is None or _is_missing(value):
+        return missing
+    return esc(pd.Timestamp(value).strftime("%d %b"))
+
+
 def section(key: str, title: str, body: str, *, classes: str = "") -> Html:
     """A report section: ``<section id="rc-<key>">`` with an ``<h2>`` (title escaped)."""
     css = f"rc-section rc-{key} {classes}".strip()
@@ -486,7 +493,7 @@ def fuel(weeks: pd.DataFrame, windows: pd.DataFrame) -> Html:
         shown = {k: v for k, v in FUEL_COLUMNS.items()
                  if k in frame and (k in ("week_start", "days_logged") or frame[k].notna().any())}
         body = table(frame, shown, numeric=tuple(k for k in shown if k != "week_start"),
-                     formats={"week_start": day,
+                     formats={"week_start": short_day,
                               "mean_sleep_hours": lambda v: number(v, digits=1),
                               "wake_time_sd_min": lambda v: number(v, digits=0)},
                      caption="Day counts are days answered 'yes'; — means not answered that "

@@ -23,7 +23,7 @@ SIGNAL_NAMES = {
     "shift_body_sensation": "stronger body sensations",
     "shift_emotion_wave": "a short wave of emotion",
     "shift_sadness_or_annoyance": "sadness or annoyance came through",
-    "shift_preference": "noticed a preference",
+    "shift_preference": "a preference",
     "shift_social": "responded to someone",
 }
 MEASURES = {
