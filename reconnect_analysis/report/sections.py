@@ -10,6 +10,7 @@ sanitiser, and Styler does not escape at all).
 from __future__ import annotations
 
 import html
+import json
 import re
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -219,8 +220,6 @@ def load(validated_path: str, *, client_id: str, week: str, settings_overrides: 
         path = folder / f"{name}.parquet"
         frames[name] = _read_client(path, client_id) if path.is_file() else pd.DataFrame()
     meta_path = folder / "meta.json"
-    import json
-
     meta = json.loads(meta_path.read_text(encoding="utf-8")) if meta_path.is_file() else {}
     tables = Tables(**frames, meta=meta)
     if tables.entries.empty and (tables.risks.empty or "client_id" not in tables.risks):
