@@ -166,6 +166,9 @@ def validate_table(raw: pd.DataFrame, table: TableSpec, schema: Schema, *,
         "rows_quarantined": int((outcome == QUARANTINED).sum()),
     }
     found = problems.frame()
+    in_quarantined_row = (found["action"] == "blank").to_numpy() & (
+        outcome[found["_pos"].to_numpy(dtype=np.int64)] == QUARANTINED)
+    found.loc[in_quarantined_row, "action"] = "quarantine"   # the whole row went, not a cell
     check_reconciliation(table.name, counts, n_output=len(clean),
                          quarantined_rows=np.flatnonzero(outcome == QUARANTINED),
                          rows_with_reasons=found.loc[found["action"] == "quarantine", "_pos"])
