@@ -140,9 +140,10 @@ def check_with_gx(frame: pd.DataFrame, rules: list[Rule], *, latest: pd.Timestam
         info = item.exception_info or {}
         if info.get("raised_exception") or (not item.success and "unexpected_index_list"
                                             not in item.result):
+            # GX's own message is not shown: it may quote a cell value
             raise ValidationEngineError(
-                f"great-expectations could not run {config.type} on column {column} "
-                f"({info.get('exception_message') or 'no row ids in the result'})")
+                f"great-expectations could not run {config.type} on column {column}; "
+                "validation stopped (no row was let through unchecked)")
         ids = _failing_ids(item.result.get("unexpected_index_list") or [])
         ids = ids[ids < sizes[column]]
         failures[rule] = np.flatnonzero(np.isin(codes[column], ids))
