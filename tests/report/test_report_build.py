@@ -227,3 +227,20 @@ def test_work_folders_of_killed_runs_are_removed_on_the_next_run(handmade_dir, t
     build.client_week(handmade_dir, client_id="C01", week=WEEK, out_dir=tmp_path,
                       formats=("html",))
     assert not stale.exists()
+
+
+@pytest.mark.browser
+def test_pdf_only_on_letter_leaves_no_html_copy(handmade_dir, tmp_path, monkeypatch):
+    from pypdf import PdfReader
+
+    template = tiny_template(tmp_path / "t.ipynb",
+                             "from reconnect_analysis.report import sections\n"
+                             "sections.Html('<h2>1. Safety first</h2>')")
+    monkeypatch.setattr(paths, "notebook_path", lambda name=None: template)
+    out = tmp_path / "out"
+    result = build.client_week(handmade_dir, client_id="R-7", week=WEEK, out_dir=out,
+                               formats=("pdf",), paper="Letter")
+    assert result.status == "ok" and sorted(result.paths) == ["ipynb", "pdf"]
+    box = PdfReader(result.paths["pdf"]).pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (612, 792)  # 8.5 x 11 in
+    assert not list(out.rglob("*.html"))  # the printed copy lived in the work folder only
