@@ -47,8 +47,9 @@ ALLOWED_ATTRIBUTES = {
     "time": ["class", "datetime"],
     "div": ["class", "id", "role", "aria-label", "data-chart"],
 }
-_ERROR_HINT = re.compile(r"Traceback \(most recent call last\)|^\w*(?:Error|Exception)\b:",
-                         re.MULTILINE)
+_ERROR_HINT = re.compile(
+    r"Traceback \(most recent call last\)|^\w*(?:Error|Exception)\b:|^(?:ERROR|CRITICAL)\b",
+    re.MULTILINE)
 
 
 def sanitize(fragment: str) -> str:

@@ -130,7 +130,7 @@ def test_clean_outputs_drops_streams_and_marker_and_converts_charts():
 
 
 @pytest.mark.parametrize("text", ["Traceback (most recent call last):\n  ...",
-                                  "ValueError: bad"])
+                                  "ValueError: bad", "note\nERROR root: lost a row"])
 def test_an_error_on_stderr_is_never_silently_dropped(text):
     notebook = _notebook(nbformat.v4.new_output("stream", name="stderr", text=text))
     with pytest.raises(ReportError) as info:
