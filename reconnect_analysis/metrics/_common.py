@@ -54,16 +54,22 @@ def entries(tables: Tables) -> pd.DataFrame:
         if column not in frame.columns:
             raise ReconnectError(
                 f"entries table has no {column} column; run `reconnect validate` on the export")
-    if not frame["date"].is_monotonic_increasing or not _clients_sorted(frame):
+    if not _sorted(frame):
         frame = frame.sort_values(["client_id", "date"], kind="stable")
     return frame
 
 
-def _clients_sorted(frame: pd.DataFrame) -> bool:
-    ids = frame["client_id"].to_numpy()
-    if len(ids) < 2:
+def _sorted(frame: pd.DataFrame) -> bool:
+    """True when rows are ordered by client, then strictly by date within a client."""
+    if len(frame) < 2:
         return True
-    return bool(np.all(ids[1:] >= ids[:-1]))
+    ids = frame["client_id"].to_numpy(dtype=object)
+    if frame["client_id"].isna().any():
+        return False
+    dates = frame["date"].to_numpy(dtype="datetime64[ns]")
+    same = ids[1:] == ids[:-1]
+    return bool(np.all(ids[1:][~same] > ids[:-1][~same])
+                and np.all(dates[1:][same] > dates[:-1][same]))
 
 
 def numeric(frame: pd.DataFrame, column: str) -> np.ndarray:
@@ -110,12 +116,26 @@ def wake_minutes(frame: pd.DataFrame) -> np.ndarray:
         return (series.dt.total_seconds() / 60.0).to_numpy(dtype="float64", na_value=np.nan)
     if pd.api.types.is_numeric_dtype(series.dtype):
         return series.to_numpy(dtype="float64", na_value=np.nan)
-    text = series.astype("str")
-    parts = text.str.extract(r"^\s*(\d{1,2}):(\d{2})")
-    hours = pd.to_numeric(parts[0], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
-    minutes = pd.to_numeric(parts[1], errors="coerce").to_numpy(dtype="float64",
-                                                                na_value=np.nan)
-    return hours * 60.0 + minutes
+    return _clock_minutes(series)
+
+
+def _clock_minutes(series: pd.Series) -> np.ndarray:
+    """``HH:MM`` (or ``H:MM``, seconds ignored) text as minutes; anything else NaN."""
+    present = series.notna().to_numpy()
+    out = np.full(len(series), np.nan)
+    if not present.any():
+        return out
+    values = series[present].astype(str).to_numpy(dtype="U5")
+    codes = values.view(np.uint32).reshape(len(values), 5).astype("int64") - 48
+    digit = (codes >= 0) & (codes <= 9)
+    two = digit[:, 0] & digit[:, 1] & (codes[:, 2] == ord(":") - 48) & digit[:, 3] & digit[:, 4]
+    minutes = np.where(two, (codes[:, 0] * 10 + codes[:, 1]) * 60 + codes[:, 3] * 10
+                       + codes[:, 4], np.nan)
+    one = (~two & digit[:, 0] & (codes[:, 1] == ord(":") - 48) & digit[:, 2] & digit[:, 3])
+    minutes = np.where(one, codes[:, 0] * 60 + codes[:, 2] * 10 + codes[:, 3], minutes)
+    minutes = np.where((minutes >= 0) & (minutes < 24 * 60), minutes, np.nan)
+    out[present] = minutes
+    return out
 
 
 def empty(columns: dict[str, str]) -> pd.DataFrame:

@@ -94,64 +94,120 @@ def link(tables: Tables, *, settings: Settings = DEFAULTS, start=None,
     client = days["client_id"].to_numpy()
     dates = days["date"].to_numpy(dtype="datetime64[ns]")
     bounds = np.flatnonzero(np.r_[True, client[1:] != client[:-1], True])
-    rows = []
-    for first, stop in zip(bounds[:-1], bounds[1:], strict=True):
-        rows.extend(_client_rows(str(client[first]), dates[first], dates[stop - 1],
-                                 {c: v[first:stop] for c, v in x_all.items()},
-                                 score[first:stop], settings))
-    out = pd.DataFrame(rows, columns=list(_COLUMNS))
+    first, lengths = bounds[:-1], np.diff(bounds)
+    combos = [(cue, lag) for lag in (0, 1) for cue in cues]
+    stats = {name: np.full((len(first), len(combos)), np.nan)
+             for name in ("rho", "low", "high", "p_low", "p_high", "mw_p", "rb")}
+    n_days = np.zeros((len(first), len(combos)), dtype="int64")
+    n_practice = np.zeros_like(n_days)
+    # Clients with the same number of days are computed together. Each client's scores are
+    # coded by their distinct values (groups); a chunk uses as many groups as its client
+    # with the most, and groups a client does not use have count 0, changing none of its
+    # ranks.
+    for n in np.unique(lengths):
+        members = np.flatnonzero(lengths == n)
+        idx_all = first[members][:, None] + np.arange(n)[None, :]
+        codes_all = ranks.row_group_codes(score[idx_all])
+        n_groups_all = codes_all.max(axis=1) + 1
+        order = np.argsort(n_groups_all, kind="stable")  # similar group counts together
+        members, codes_all, n_groups_all = (members[order], codes_all[order],
+                                            n_groups_all[order])
+        def cells(count, groups, n=n):  # bootstrap sums held at once for a chunk
+            return count * settings.bootstrap_resamples * max(len(combos) * 2 * groups, n)
+
+        k = 0
+        while k < len(members):
+            per_chunk = max(1, _CHUNK_CELLS // cells(1, int(n_groups_all[k])))
+            while per_chunk > 1 and cells(per_chunk, int(
+                    n_groups_all[min(k + per_chunk, len(members)) - 1])) > _CHUNK_CELLS:
+                per_chunk //= 2
+            stop = k + per_chunk
+            n_groups = int(n_groups_all[k:stop].max())
+            chunk = members[k:stop]
+            idx = first[chunk][:, None] + np.arange(n)[None, :]
+            result = _chunk([str(client[first[c]]) for c in chunk],
+                            {cue: x_all[cue][idx] for cue in cues}, codes_all[k:stop],
+                            n_groups, combos, settings)
+            k = stop
+            n_days[chunk] = result.pop("n_days")
+            n_practice[chunk] = result.pop("n_practice")
+            for name, value in result.items():
+                stats[name][chunk] = value
+    n_clients, n_combos = len(first), len(combos)
+    out = pd.DataFrame({
+        "client_id": np.repeat(client[first], n_combos),
+        "cue": np.tile([c for c, _ in combos], n_clients),
+        "lag": np.tile([lag for _, lag in combos], n_clients),
+        "period_start": np.repeat(dates[first], n_combos),
+        "period_end": np.repeat(dates[bounds[1:] - 1], n_combos),
+        "n_days": n_days.ravel(), "n_practice_days": n_practice.ravel(),
+        "n_other_days": (n_days - n_practice).ravel(),
+        "rho": stats["rho"].ravel(), "ci_low": stats["low"].ravel(),
+        "ci_high": stats["high"].ravel(), "possible_low": stats["p_low"].ravel(),
+        "possible_high": stats["p_high"].ravel(), "mw_p": stats["mw_p"].ravel(),
+        "rank_biserial": stats["rb"].ravel(),
+    })
+    out["verdict"] = _verdicts(out, settings)
     out["client_id"] = out["client_id"].astype(days["client_id"].dtype)
     for column, dtype in _COLUMNS.items():
-        if dtype != "str":
+        if dtype != "str" and column in out.columns:
             out[column] = out[column].astype(dtype)
     out["sentence"] = [_sentence(r) for r in out.itertuples(index=False)]
-    return out
+    return out[list(_COLUMNS)]
+
+
+_CHUNK_CELLS = 12_000_000
+"""At most this many bootstrap sums (float64) are held at once (about 100 MB)."""
 
 
 def _seed(settings: Settings, client_id: str) -> np.random.Generator:
     return np.random.default_rng([settings.random_seed, zlib.crc32(client_id.encode("utf-8"))])
 
 
-def _client_rows(client_id, first_day, last_day, x_by_cue, y, settings):
-    n = len(y)
-    codes, n_groups = ranks.group_codes(y)
-    combos = [(cue, lag) for lag in (0, 1) for cue in x_by_cue]
+def _chunk(client_ids, x_by_cue, codes, n_groups, combos, settings) -> dict[str, np.ndarray]:
+    """Link statistics for clients with the same number of days (one client per row)."""
+    n_clients, n = codes.shape
     k = len(combos)
-    # One design matrix for every (cue, lag): per combo, G columns "day is usable and its
-    # score is in group g" and G columns "... and practice was done".
-    design = np.zeros((n, k, 2, n_groups))
+    design = np.zeros((n_clients, n, k, 2, max(n_groups, 1)))
     for j, (cue, lag) in enumerate(combos):
-        x = x_by_cue[cue][: n - lag]
-        y_codes = codes[lag:]
-        where = np.flatnonzero((~np.isnan(x)) & (y_codes >= 0))
-        design[where, j, 0, y_codes[where]] = 1.0
-        design[where, j, 1, y_codes[where]] = x[where]
-    original = design.sum(axis=0)  # (k, 2, G)
-    n_days = original[:, 0, :].sum(axis=1).astype("int64")
-    n_practice = original[:, 1, :].sum(axis=1).astype("int64")
-    if n_groups:
-        counts = bootstrap.block_counts(n, block_days=settings.bootstrap_block_days,
-                                        resamples=settings.bootstrap_resamples,
-                                        rng=_seed(settings, client_id))
-        sums = (counts @ design.reshape(n, -1)).reshape(-1, k, 2, n_groups)
-        rho = ranks.binary_spearman(original[:, 0, :], original[:, 1, :])
-        mw = ranks.mann_whitney_counts(original[:, 0, :], original[:, 1, :])
-        boot = ranks.binary_spearman(sums[:, :, 0, :], sums[:, :, 1, :])  # (B, k)
-        low, high = bootstrap.fisher_z_interval(rho, boot, confidence=settings.confidence,
-                                                axis=0, n=n_days)
-        p_low, p_high = bootstrap.fisher_z_interval(
-            rho, boot, confidence=settings.possible_link_confidence, axis=0, n=n_days)
-        mw_p, rb = mw["p"], mw["rank_biserial"]
-    else:
-        rho = low = high = p_low = p_high = mw_p = rb = np.full(k, np.nan)
-    rows = []
-    for j, (cue, lag) in enumerate(combos):
-        verdict = _verdict(n_days[j], n_practice[j], n_days[j] - n_practice[j], rho[j],
-                           low[j], high[j], p_low[j], p_high[j], settings)
-        rows.append((client_id, cue, lag, first_day, last_day, n_days[j], n_practice[j],
-                     n_days[j] - n_practice[j], rho[j], low[j], high[j], p_low[j], p_high[j],
-                     mw_p[j], rb[j], verdict, ""))
-    return rows
+        x = x_by_cue[cue][:, : n - lag]
+        y_codes = codes[:, lag:]
+        c_idx, t_idx = np.nonzero((~np.isnan(x)) & (y_codes >= 0))
+        g_idx = y_codes[c_idx, t_idx]
+        design[c_idx, t_idx, j, 0, g_idx] = 1.0
+        design[c_idx, t_idx, j, 1, g_idx] = x[c_idx, t_idx]
+    original = design.sum(axis=1)  # (clients, k, 2, G)
+    out = {"n_days": original[:, :, 0, :].sum(axis=-1).astype("int64"),
+           "n_practice": original[:, :, 1, :].sum(axis=-1).astype("int64")}
+    if n_groups == 0:
+        return out
+    resamples = settings.bootstrap_resamples
+    n_blocks = -(-n // max(1, min(settings.bootstrap_block_days, n)))
+    # The same draws as bootstrap.block_counts with each client's own generator.
+    starts = np.stack([_seed(settings, cid).integers(0, n, size=(resamples, n_blocks))
+                       for cid in client_ids])
+    counts = bootstrap.counts_from_starts(starts.reshape(-1, n_blocks), n,
+                                          block_days=settings.bootstrap_block_days)
+    sums = np.matmul(counts.reshape(n_clients, resamples, n),
+                     design.reshape(n_clients, n, -1))
+    sums = sums.reshape(n_clients, resamples, k, 2, n_groups)
+    rho = ranks.binary_spearman(original[:, :, 0, :], original[:, :, 1, :])
+    mw = ranks.mann_whitney_counts(original[:, :, 0, :], original[:, :, 1, :])
+    boot = ranks.binary_spearman(sums[:, :, :, 0, :], sums[:, :, :, 1, :])  # (clients, B, k)
+    low, high = bootstrap.fisher_z_interval(rho, boot, confidence=settings.confidence,
+                                            axis=1, n=out["n_days"])
+    p_low, p_high = bootstrap.fisher_z_interval(
+        rho, boot, confidence=settings.possible_link_confidence, axis=1, n=out["n_days"])
+    out.update(rho=rho, low=low, high=high, p_low=p_low, p_high=p_high, mw_p=mw["p"],
+               rb=mw["rank_biserial"])
+    return out
+
+
+def _verdicts(frame: pd.DataFrame, settings: Settings) -> np.ndarray:
+    return np.array([
+        _verdict(r.n_days, r.n_practice_days, r.n_other_days, r.rho, r.ci_low, r.ci_high,
+                 r.possible_low, r.possible_high, settings)
+        for r in frame.itertuples(index=False)], dtype=object)
 
 
 def _verdict(n_days, n_practice, n_other, rho, low, high, p_low, p_high, settings) -> str:

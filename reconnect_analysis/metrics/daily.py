@@ -6,6 +6,8 @@ every value missing, so no later metric can mistake it for "not numb" or "no pra
 
 from __future__ import annotations
 
+import weakref
+
 import numpy as np
 import pandas as pd
 
@@ -13,7 +15,16 @@ from reconnect_analysis.errors import ReconnectError
 from reconnect_analysis.metrics import _common
 from reconnect_analysis.tables import Tables
 
-__all__ = ["grid", "recent"]
+__all__ = ["grid", "recent", "clear_cache"]
+
+_CACHE: list[tuple] = []
+"""The last few grids: (weak reference to the entries frame, its shape, start, end, grid)."""
+_CACHE_SIZE = 4
+
+
+def clear_cache() -> None:
+    """Forget the remembered grids (see the Notes of :func:`grid`)."""
+    _CACHE.clear()
 
 
 def grid(tables: Tables, *, start=None, end=None) -> pd.DataFrame:
@@ -40,16 +51,39 @@ def grid(tables: Tables, *, start=None, end=None) -> pd.DataFrame:
     -----
     Dates are local calendar dates without a time zone, so a daylight-saving change
     never adds or removes a day. Duplicate (client, date) entries are an input error.
+
+    Every view builds on this grid, so the last few grids are remembered, keyed by the
+    identity and shape of ``tables.entries`` and the period; each call gets its own
+    (copy-on-write) copy, so changing a returned grid never changes the remembered one.
+    The package never modifies ``tables.entries`` in place; code that does must call
+    :func:`clear_cache` afterwards.
     """
     start = _common.to_day(start, name="start")
     end = _common.to_day(end, name="end")
     _common.check_period(start, end)
-    frame = _common.entries(tables)
+    source = tables.entries
+    for ref, shape, c_start, c_end, cached in _CACHE:
+        if (ref() is source and shape == getattr(source, "shape", None) and c_start == start
+                and c_end == end):
+            return cached.copy(deep=False)
+    out = _build(tables, start, end)
+    if source is not None:
+        try:
+            ref = weakref.ref(source)
+        except TypeError:  # pragma: no cover - every DataFrame supports weak references
+            return out
+        _CACHE.insert(0, (ref, source.shape, start, end, out))
+        del _CACHE[_CACHE_SIZE:]
+    return out.copy(deep=False)
+
+
+def _build(tables: Tables, start, end) -> pd.DataFrame:
+    all_entries = _common.entries(tables)
+    frame = all_entries
     if start is not None:
         frame = frame[frame["date"] >= start]
     if end is not None:
         frame = frame[frame["date"] <= end]
-    all_entries = _common.entries(tables)
     spans = all_entries.groupby("client_id", sort=True)["date"].agg(["min", "max"])
     if start is not None:
         spans["min"] = start
@@ -78,13 +112,15 @@ def grid(tables: Tables, *, start=None, end=None) -> pd.DataFrame:
     })
     base["date"] = base["date"].astype("datetime64[ns]")
     if len(frame):
-        client_pos = pd.Series(offsets, index=spans.index)
-        client_first = pd.Series(first, index=spans.index)
-        pos = (client_pos.reindex(frame["client_id"]).to_numpy()
+        # Rows are sorted by client: look each client up once per run of rows.
+        ids = frame["client_id"].to_numpy(dtype=object)
+        run_start = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]])
+        run_length = np.diff(np.r_[run_start, len(ids)])
+        where = spans.index.get_indexer(ids[run_start])
+        pos = (np.repeat(offsets[where], run_length)
                + ((frame["date"].to_numpy(dtype="datetime64[ns]")
-                   - client_first.reindex(frame["client_id"]).to_numpy())
-                  // np.timedelta64(1, "D")))
-        if len(np.unique(pos)) != len(pos):
+                   - np.repeat(first[where], run_length)) // np.timedelta64(1, "D")))
+        if len(pos) > 1 and not np.all(pos[1:] > pos[:-1]):  # sorted rows: positions rise
             dup = frame[pd.Series(pos).duplicated().to_numpy()].iloc[0]
             raise ReconnectError(
                 f"entries table has two rows for client {dup['client_id']} on "

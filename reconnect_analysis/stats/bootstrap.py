@@ -19,7 +19,8 @@ import functools
 
 import numpy as np
 
-__all__ = ["block_indices", "block_counts", "percentile_interval", "fisher_z_interval"]
+__all__ = ["block_indices", "block_counts", "counts_from_starts", "percentile_interval",
+           "fisher_z_interval"]
 
 
 def block_indices(n: int, *, block_days: int, resamples: int,
@@ -45,17 +46,27 @@ def block_counts(n: int, *, block_days: int, resamples: int,
     block = max(1, min(block_days, n))
     n_blocks = -(-n // block)
     starts = rng.integers(0, n, size=(resamples, n_blocks))
+    return counts_from_starts(starts, n, block_days=block_days)
+
+
+def counts_from_starts(starts: np.ndarray, n: int, *, block_days: int) -> np.ndarray:
+    """Day counts (``rows x n``) of resamples given their block starts (``rows x blocks``).
+
+    Blocks have ``min(block_days, n)`` days except the last, cut so each row totals ``n``;
+    a block running past the last day wraps round to the first.
+    """
+    resamples, n_blocks = starts.shape
+    block = max(1, min(block_days, n))
     lengths = np.full(n_blocks, block)
     lengths[-1] = n - block * (n_blocks - 1)
-    # A block may wrap past the last day to the first ones: count it on a doubled calendar
-    # and fold the second copy back onto the first.
+    # Count each block on a doubled calendar (a difference array, then a running sum) and
+    # fold the second copy back onto the first, which is where wrapped days belong.
     width = 2 * n + 1
     rows = np.repeat(np.arange(resamples) * width, n_blocks)
     flat = np.bincount(rows + starts.ravel(), minlength=resamples * width).astype("float64")
     flat -= np.bincount(rows + (starts + lengths[None, :]).ravel(),
                         minlength=resamples * width)
-    diff = flat.reshape(resamples, width)
-    doubled = np.cumsum(diff, axis=1)[:, : 2 * n]
+    doubled = np.cumsum(flat.reshape(resamples, width), axis=1)[:, : 2 * n]
     return doubled[:, :n] + doubled[:, n:]
 
 

@@ -17,7 +17,7 @@ import numpy as np
 from scipy import stats as sstats
 
 __all__ = ["midranks", "binary_spearman", "mann_whitney_counts", "mann_whitney",
-           "group_codes"]
+           "group_codes", "row_group_codes"]
 
 
 def group_codes(y: np.ndarray) -> tuple[np.ndarray, int]:
@@ -30,6 +30,22 @@ def group_codes(y: np.ndarray) -> tuple[np.ndarray, int]:
         codes[ok] = inverse
         return codes, len(values)
     return codes, 0
+
+
+def row_group_codes(y: np.ndarray) -> np.ndarray:
+    """:func:`group_codes` for each row of a 2-D array at once (NaN gets -1)."""
+    y = np.asarray(y, dtype="float64")
+    if y.size == 0:
+        return np.full(y.shape, -1, dtype="int64")
+    order = np.argsort(y, axis=1, kind="stable")  # NaN sort last
+    ordered = np.take_along_axis(y, order, axis=1)
+    new_value = np.ones(ordered.shape, dtype=bool)
+    new_value[:, 1:] = ordered[:, 1:] != ordered[:, :-1]
+    dense = np.cumsum(new_value, axis=1) - 1
+    dense = np.where(np.isnan(ordered), -1, dense)
+    codes = np.empty_like(dense)
+    np.put_along_axis(codes, order, dense, axis=1)
+    return codes
 
 
 def midranks(counts: np.ndarray) -> np.ndarray:

@@ -57,3 +57,15 @@ def test_grid_does_not_change_input(build):
     before = t.entries.copy()
     daily.grid(t, start="2026-11-10")
     pd.testing.assert_frame_equal(t.entries, before)
+
+
+def test_remembered_grid_is_safe_to_change(build):
+    t = build({"a": {"start": "2026-11-16", "numbness": "5 . 7"}})
+    first = daily.grid(t)
+    first.loc[0, "numbness"] = 99.0
+    first["extra"] = 1
+    again = daily.grid(t)
+    assert again["numbness"].iloc[0] == 5.0 and "extra" not in again.columns
+    # a new entries frame (different identity or shape) is never served from memory
+    t.entries = t.entries.iloc[:1]
+    assert len(daily.grid(t)) == 1

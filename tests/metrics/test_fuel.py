@@ -28,3 +28,11 @@ def test_arousal_zones(build):
     assert z["days"].to_dict() == {"hypoarousal": 2, "window": 2, "hyperarousal": 1}
     assert (z["days_with_arousal"] == 5).all()
     assert z.loc["window", "share"] == pytest.approx(0.4)
+
+
+def test_wake_time_parsing():
+    from reconnect_analysis.metrics._common import wake_minutes
+    frame = pd.DataFrame({"wake_time": ["07:30", "7:05", None, "23:59", "24:10", "ab:cd",
+                                        "07:30:15", np.nan]})
+    expected = [450, 425, np.nan, 1439, np.nan, np.nan, 450, np.nan]
+    np.testing.assert_array_equal(wake_minutes(frame), np.array(expected, dtype=float))

@@ -79,3 +79,13 @@ def test_rank_biserial_hand_values():
     equal = ranks.mann_whitney([3, 3], [3, 3, 3])
     assert equal["rank_biserial"] == pytest.approx(0.0)
     assert np.isnan(equal["p"]) or equal["p"] == pytest.approx(1.0)
+
+
+def test_row_group_codes_match_group_codes():
+    rng = np.random.default_rng(4)
+    y = rng.integers(0, 6, size=(7, 12)).astype(float)
+    y[rng.random(y.shape) < 0.2] = np.nan
+    y[2] = np.nan
+    codes = ranks.row_group_codes(y)
+    for row, expected in zip(codes, y, strict=True):
+        np.testing.assert_array_equal(row, ranks.group_codes(expected)[0])
