@@ -18,6 +18,7 @@ from reconnect_analysis.schema.contract import FieldSpec, Schema, TableSpec
 
 RISK_COLUMNS = ("client_id", "date", "field", "value", "status", "from_quarantine",
                 "source_file", "source_row", "table", "raw_date")
+_DATE_COLUMNS = ("submitted_at", "week_start", "date")
 POSITIVE = "positive"
 POSSIBLE = "possible_positive"
 
@@ -111,7 +112,8 @@ def rescue(raw: pd.DataFrame, table: TableSpec, schema: Schema, *, client_ids: n
             "source_file": raw["source_file"].iloc[hit].to_numpy(dtype=object),
             "source_row": raw["source_row"].iloc[hit].to_numpy(dtype=np.int64),
             "table": table.name,
-            "raw_date": _raw_date_text(raw.iloc[hit]),
+            "raw_date": _raw_date_text(raw[[c for c in _DATE_COLUMNS if c in raw.columns]]
+                                       .iloc[hit]),
         }))
     if not parts:
         return empty_risks(with_pos=True)
@@ -140,7 +142,7 @@ def empty_risks(*, with_pos: bool = False) -> pd.DataFrame:
 def _raw_date_text(raw: pd.DataFrame) -> np.ndarray:
     """The date as written (date, else week_start, else submitted_at), cut to 40 chars."""
     out = pd.Series([""] * len(raw), dtype=object)
-    for column in ("submitted_at", "week_start", "date"):
+    for column in _DATE_COLUMNS:
         if column in raw.columns:
             text = raw[column].map(_short, na_action="ignore").fillna("")
             out = text.where(text.str.len() > 0, out)

@@ -39,6 +39,20 @@ def test_analytics_off_in_code_whatever_the_environment(monkeypatch):
     assert not gx.context().get_config().data_docs_sites
 
 
+def test_analytics_stay_off_when_the_user_environment_turns_them_on():
+    import os
+    import subprocess
+    import sys
+
+    code = ("from reconnect_analysis.schema import gx; import os; "
+            "print(gx.analytics_enabled(), os.environ['GX_ANALYTICS_ENABLED'], "
+            "gx.context().config.analytics_enabled)")
+    env = {**os.environ, "GX_ANALYTICS_ENABLED": "true"}
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                          text=True, timeout=120, check=True)
+    assert done.stdout.split() == ["False", "false", "False"]
+
+
 def test_validation_opens_no_network_connection(monkeypatch, export):
     def refuse(*args, **kwargs):
         raise AssertionError("network connection attempted")
