@@ -6,7 +6,9 @@
 
 Files (folders 0700, files 0600, each written to a temporary name and renamed):
 ``<out_dir>/<week>/<client_id>/report.html``, ``report.pdf``, ``report.ipynb`` (the executed
-notebook, for audit). Nothing is published unless the notebook's last cell ran. A failed run's
+notebook, for audit), all from one run: a second run for the same client waits for the first
+(lock in ``<out_dir>/.locks``) and a format it does not write is removed rather than left from
+an older run. Nothing is published unless the notebook's last cell ran. A failed run's
 partial notebook is kept privately in ``<out_dir>/.failed/<week>/<client_id>/report.ipynb``.
 """
 
@@ -156,9 +158,10 @@ def client_week(validated_dir, *, client_id: str, week: str, out_dir="reports",
                                                 timeout_s=min(timeout_s, 120))
                 if pdf_path is not None:
                     published["pdf"] = pdf_path
-                elif "html" in formats:  # never leave last run's PDF beside this run's HTML
-                    (target / "report.pdf").unlink(missing_ok=True)
                 timings["pdf"] = time.perf_counter() - step
+            for kind in ("html", "pdf"):  # the folder holds this run's files only
+                if kind not in published:
+                    (target / f"report.{kind}").unlink(missing_ok=True)
         shutil.rmtree(root / ".failed" / week / client_id, ignore_errors=True)
     finally:
         shutil.rmtree(work, ignore_errors=True)  # papermill output, kernel log, print copy

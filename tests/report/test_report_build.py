@@ -244,3 +244,8 @@ def test_pdf_only_on_letter_leaves_no_html_copy(handmade_dir, tmp_path, monkeypa
     box = PdfReader(result.paths["pdf"]).pages[0].mediabox
     assert (round(float(box.width)), round(float(box.height))) == (612, 792)  # 8.5 x 11 in
     assert not list(out.rglob("*.html"))  # the printed copy lived in the work folder only
+    # an HTML-only rerun removes the older PDF: the folder never mixes two runs
+    build.client_week(handmade_dir, client_id="R-7", week=WEEK, out_dir=out,
+                      formats=("html",))
+    assert sorted(p.name for p in (out / WEEK / "R-7").iterdir()) == ["report.html",
+                                                                     "report.ipynb"]
