@@ -110,8 +110,8 @@ class BatchResult:
 def caseload(validated_dir: str | Path, *, week: str, out_dir: str | Path = "reports",
              formats: tuple[str, ...] = ("html",), workers: int | None = None,
              timeout_s: float = 300, progress: bool = True, settings: Settings = DEFAULTS,
-             paper: str = "A4", task: Task | None = None, overview: bool = True
-             ) -> BatchResult:
+             paper: str = "A4", task: Task | None = None, overview: bool = True,
+             fast_kernels: bool = True) -> BatchResult:
     """Render every report of ``week`` in parallel, then the overview and the run summary.
 
     Parameters
@@ -139,6 +139,10 @@ def caseload(validated_dir: str | Path, *, week: str, out_dir: str | Path = "rep
         with ``.paths``). Default: :func:`render_client` (``report.build.client_week``).
     overview
         Write ``overview.html`` (and ``overview.pdf`` when ``"pdf"`` is in ``formats``).
+    fast_kernels
+        Fork each client's fresh kernel from a per-worker template process that has already
+        imported the libraries (no client data, no notebook code ever ran in it) instead of
+        starting Python from scratch. Every client still gets a new kernel process.
 
     Returns
     -------
@@ -186,7 +190,7 @@ def caseload(validated_dir: str | Path, *, week: str, out_dir: str | Path = "rep
                  len(clients) - len(todo), len(todo))
         common = {"validated_dir": str(validated_dir), "week": week, "out_dir": str(out_dir),
                   "formats": formats, "settings": settings, "timeout_s": timeout_s,
-                  "paper": paper}
+                  "paper": paper, "fast_kernels": fast_kernels}
         interrupted = False
         try:
             if todo:
@@ -256,7 +260,7 @@ def ipc_kernel_manager_class(runtime_dir: str | Path) -> type:
         def _ip_default(self) -> str:
             return os.path.join(runtime, f"k-{uuid.uuid4().hex[:16]}")
 
-    return IpcKernelManager
+    return with_kernel_template(IpcKernelManager)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -369,6 +373,9 @@ def _worker_main(conn, task: Task, common: dict) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides what an interrupt means
     runtime = tempfile.mkdtemp(prefix="reconnect-kernels-")
     os.environ["JUPYTER_RUNTIME_DIR"] = runtime
+    fast = common.pop("fast_kernels", False)
+    if fast:
+        _install_kernel_template()
     kernel_manager_class = ipc_kernel_manager_class(runtime)
     week, out_dir = common["week"], common["out_dir"]
     try:
@@ -399,6 +406,8 @@ def _worker_main(conn, task: Task, common: dict) -> None:
             except Exception as err:  # noqa: BLE001 - every failure becomes a reason code
                 conn.send(("failed", [], reason_code(err)))
     finally:
+        if _TEMPLATE is not None:
+            _TEMPLATE.close()
         shutil.rmtree(runtime, ignore_errors=True)
 
 
@@ -415,6 +424,241 @@ def reason_code(err: BaseException) -> str:
              "CellExecutionError": "cell_error", "NoSuchKernel": "kernel_start",
              "ZMQError": "kernel_start", "ZMQBindError": "kernel_start"}
     return codes.get(name, f"error:{name}")
+
+
+# ---------------------------------------------------------------------------------------------
+# fresh kernels without paying the imports each time: the kernel template process
+
+KERNEL_PRELOAD = ("ipykernel.kernelapp", "IPython", "numpy", "pandas", "pyarrow.parquet",
+                  "scipy.stats", "plotly.graph_objects", "plotly.io", "reconnect_analysis.metrics",
+                  "reconnect_analysis.report.sections")
+"""Modules the kernel template imports once (code only, never data)."""
+
+_TEMPLATE: _KernelTemplate | None = None
+
+
+class _KernelTemplate:
+    """A clean Python process that imported ``KERNEL_PRELOAD`` and then forks one brand-new
+    kernel process per request.
+
+    Each kernel is a new process (own memory, own session, nothing from any other client):
+    it is forked from a process that has run no notebook code and seen no client data, so a
+    kernel still serves exactly one client. What it saves is the ~1-2 s of imports every
+    fresh kernel would otherwise repeat.
+    """
+
+    def __init__(self) -> None:
+        import json
+        import subprocess
+        import sys
+
+        self._json = json
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", "from reconnect_analysis.report.batch import "
+             "_template_main; _template_main()", json.dumps(list(KERNEL_PRELOAD))],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        if self.process.stdout.readline().strip() != b"ready":
+            raise RuntimeError("kernel template did not start")
+
+    def spawn(self, cmd: list[str], *, cwd, env, log_path: str | None) -> _ForkedKernel:
+        args = _ipykernel_args(cmd)
+        request = {"args": args, "cwd": str(cwd) if cwd else None, "env": dict(env or {}),
+                   "log": log_path}
+        self.process.stdin.write(self._json.dumps(request).encode() + b"\n")
+        self.process.stdin.flush()
+        pid = int(self.process.stdout.readline().strip() or 0)
+        if pid <= 0:
+            raise RuntimeError("kernel template could not fork")
+        return _ForkedKernel(pid)
+
+    def close(self) -> None:
+        try:
+            self.process.stdin.close()
+            self.process.wait(timeout=5)
+        except Exception:  # noqa: BLE001 - best effort at exit
+            self.process.kill()
+
+
+class _ForkedKernel:
+    """Just enough of ``subprocess.Popen`` for jupyter_client's LocalProvisioner, for a kernel
+    that is the template's child (the template reaps it)."""
+
+    stdin = stdout = stderr = None
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self.returncode: int | None = None
+
+    def poll(self) -> int | None:
+        import psutil
+
+        if self.returncode is None:
+            try:
+                if psutil.Process(self.pid).status() == psutil.STATUS_ZOMBIE:
+                    self.returncode = -1
+            except psutil.NoSuchProcess:
+                self.returncode = -1
+        return self.returncode
+
+    def wait(self, timeout: float | None = None) -> int:
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while self.poll() is None:
+            if deadline is not None and time.monotonic() > deadline:
+                import subprocess
+
+                raise subprocess.TimeoutExpired(str(self.pid), timeout)
+            time.sleep(0.02)
+        return self.returncode
+
+    def send_signal(self, signum: int) -> None:
+        if self.poll() is None:
+            try:
+                os.kill(self.pid, signum)
+            except ProcessLookupError:
+                pass
+
+    def kill(self) -> None:
+        self.send_signal(signal.SIGKILL)
+
+    def terminate(self) -> None:
+        self.send_signal(signal.SIGTERM)
+
+
+def _ipykernel_args(cmd: list[str]) -> list[str]:
+    """``[python, ..., -m, ipykernel_launcher, -f, conn]`` -> ``[-f, conn]``; else ValueError."""
+    if "-m" in cmd:
+        at = cmd.index("-m")
+        if at + 1 < len(cmd) and cmd[at + 1] in ("ipykernel_launcher", "ipykernel"):
+            return list(cmd[at + 2:])
+    raise ValueError("not an ipykernel command")
+
+
+def with_kernel_template(klass: type) -> type:
+    """A subclass of kernel manager ``klass`` whose kernels are forked by this worker's kernel
+    template when there is one (plain launch otherwise, or if anything about it fails)."""
+
+    class TemplateKernelManager(klass):
+        async def _async_launch_kernel(self, kernel_cmd, **kw):
+            template, provisioner = _TEMPLATE, self.provisioner
+            if template is not None and provisioner is not None:
+                plain = provisioner.launch_kernel
+
+                async def launch(cmd, **kwargs):
+                    try:
+                        log = kwargs.get("stdout")
+                        process = template.spawn(cmd, cwd=kwargs.get("cwd"),
+                                                 env=kwargs.get("env"),
+                                                 log_path=getattr(log, "name", None))
+                    except (ValueError, RuntimeError, OSError):
+                        return await plain(cmd, **kwargs)
+                    provisioner.process, provisioner.pid = process, process.pid
+                    provisioner.pgid = process.pid  # the kernel leads its own session
+                    provisioner.cwd = kwargs.get("cwd")
+                    return provisioner.connection_info
+
+                provisioner.launch_kernel = launch
+            return await super()._async_launch_kernel(kernel_cmd, **kw)
+
+    TemplateKernelManager.__name__ = f"Template{klass.__name__}"
+    return TemplateKernelManager
+
+
+def _install_kernel_template() -> None:
+    """Start this worker's kernel template and route the report runner's kernels through it."""
+    global _TEMPLATE
+    try:
+        _TEMPLATE = _KernelTemplate()
+    except (OSError, RuntimeError) as err:
+        log.warning("kernel template not available (%s); starting kernels plainly",
+                    type(err).__name__)
+        return
+    try:
+        from reconnect_analysis.report import execute
+    except ImportError:
+        return
+    factory = getattr(execute, "private_kernel_manager", None)
+    if factory is not None and not getattr(factory, "_with_template", False):
+        def templated(*args, **kwargs):
+            return with_kernel_template(factory(*args, **kwargs))
+
+        templated._with_template = True
+        execute.private_kernel_manager = templated
+
+
+def _template_main() -> None:
+    """The kernel template process: import, say ``ready``, fork one kernel per request."""
+    import importlib
+    import json
+    import sys
+
+    for name in json.loads(sys.argv[1]):
+        try:
+            importlib.import_module(name)
+        except Exception:  # noqa: BLE001, S112 - a missing optional module only costs time
+            continue
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGCHLD, _reap)
+    out = sys.stdout.buffer
+    out.write(b"ready\n")
+    out.flush()
+    for line in sys.stdin.buffer:
+        request = json.loads(line)
+        pid = os.fork()
+        if pid == 0:
+            try:
+                _become_kernel(request)
+            finally:
+                os._exit(1)
+        for _ in range(400):  # answer once the child leads its own session (kill by group)
+            try:
+                if os.getpgid(pid) == pid:
+                    break
+            except ProcessLookupError:
+                break
+            time.sleep(0.005)
+        out.write(f"{pid}\n".encode())
+        out.flush()
+
+
+def _reap(*_) -> None:
+    while True:
+        try:
+            pid, _status = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+
+
+def _become_kernel(request: dict) -> None:
+    import sys
+
+    os.setsid()
+    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    null = os.open(os.devnull, os.O_RDONLY)
+    log = request.get("log")
+    sink = (os.open(log, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600) if log
+            else os.open(os.devnull, os.O_WRONLY))
+    os.dup2(null, 0)
+    os.dup2(sink, 1)
+    os.dup2(sink, 2)
+    os.closerange(3, 65536)
+    sys.stdin = sys.__stdin__ = open(0, closefd=False)  # noqa: SIM115
+    sys.stdout = sys.__stdout__ = open(1, "w", closefd=False)  # noqa: SIM115
+    sys.stderr = sys.__stderr__ = open(2, "w", closefd=False)  # noqa: SIM115
+    if request.get("cwd"):
+        os.chdir(request["cwd"])
+    if request.get("env"):
+        os.environ.clear()
+        os.environ.update(request["env"])
+    if sys.path and sys.path[0] == "":
+        del sys.path[0]
+    sys.argv = ["ipykernel_launcher", *request["args"]]
+    from ipykernel import kernelapp
+
+    kernelapp.launch_new_instance()
+    os._exit(0)
 
 
 # ---------------------------------------------------------------------------------------------

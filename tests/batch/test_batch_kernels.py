@@ -41,9 +41,10 @@ def test_bad_data_and_killed_kernel_do_not_stop_the_others(validated, tmp_path):
 
 
 def test_cell_over_its_time_limit(validated, tmp_path):
+    """X2, with plain kernel starts (no template) in this one."""
     folder = validated(["C01", "C05"], numbness={"C05": -5.0})  # -5: the cell sleeps 60 s
     result = batch.caseload(folder, week=WEEK, out_dir=tmp_path / "r", task=notebook_task,
-                            workers=2, timeout_s=3, progress=False)
+                            workers=2, timeout_s=3, progress=False, fast_kernels=False)
     got = {o.client_id: (o.status, o.reason) for o in result.outcomes}
     assert got == {"C01": ("ok", None), "C05": ("failed", "timeout")}
     assert next(o for o in result.outcomes if o.client_id == "C05").seconds < 30
@@ -57,6 +58,48 @@ def test_kernels_use_ipc_not_tcp(validated, tmp_path, monkeypatch):
     manager = klass(kernel_name="python3")
     assert manager.transport == "ipc"
     assert manager.ip.startswith(str(runtime.resolve()))
+
+
+def test_kernel_template_forks_fresh_kernels(tmp_path, monkeypatch):
+    """Kernels come from the template (its children), each a new process; a killed one is
+    seen as dead."""
+    import asyncio
+    import signal
+
+    import psutil
+    from jupyter_client.manager import AsyncKernelManager
+
+    template = batch._KernelTemplate()
+    monkeypatch.setattr(batch, "_TEMPLATE", template)
+    try:
+        klass = batch.ipc_kernel_manager_class(tmp_path)
+        assert issubclass(klass, AsyncKernelManager)
+
+        async def one_kernel():
+            manager = klass(kernel_name="python3")
+            await manager.start_kernel()
+            client = manager.client()
+            client.start_channels()
+            await client.wait_for_ready(timeout=60)
+            pid = manager.provisioner.pid
+            client.execute("x = 41 + 1")
+            reply = await client.get_shell_msg(timeout=30)
+            assert reply["content"]["status"] == "ok"
+            client.stop_channels()
+            return manager, pid
+
+        first, pid1 = asyncio.run(one_kernel())
+        second, pid2 = asyncio.run(one_kernel())
+        assert pid1 != pid2
+        assert psutil.Process(pid1).ppid() == template.process.pid
+        assert os.getpgid(pid1) == pid1  # own session: killing its group hits nothing else
+        os.kill(pid1, signal.SIGKILL)
+        assert asyncio.run(first.is_alive()) is False or \
+            first.provisioner.process.wait(timeout=10) == -1
+        asyncio.run(second.shutdown_kernel(now=True))
+    finally:
+        template.close()
+    assert template.process.poll() is not None
 
 
 RUN_IN_ENV = textwrap.dedent("""
