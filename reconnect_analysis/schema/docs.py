@@ -82,7 +82,9 @@ def render_markdown(schema: Schema | None = None) -> str:
                     "validation.", ""]
         if table.required_one_of:
             out += ["A row needs " + " or ".join(f"`{k}`" for k in table.required_one_of)
-                    + "; without `date` the date is the local date written in `submitted_at`.",
+                    + "; without `date` the date is the local date written in `submitted_at` "
+                    "(no time-zone database is used, so daylight-saving changes and travel "
+                    "never move an entry to another day; `submitted_at` is stored in UTC).",
                     ""]
         out += ["| field | type | unit | allowed | required | bad value | several a day | "
                 "meaning |", "|---|---|---|---|---|---|---|---|"]
