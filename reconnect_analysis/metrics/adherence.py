@@ -84,22 +84,23 @@ def weekly(tables: Tables, *, settings: Settings = DEFAULTS, start=None,
     if days.empty:
         return _common.empty(columns)
     week = (days["date"] - pd.to_timedelta(days["date"].dt.day_of_week, unit="D")).to_numpy()
-    frames = []
-    logged = days["logged"].to_numpy()
+    wide = {"client_id": days["client_id"], "week_start": week, "days_in_week": 1,
+            "days_logged": days["logged"].to_numpy().astype("int64")}
     for cue in CUE_NAMES:
         values = _common.numeric(days, "practised" if cue == "any" else f"cue_{cue}")
-        frames.append(pd.DataFrame({
-            "client_id": days["client_id"], "week_start": week, "cue": cue,
-            "days_in_week": 1, "days_logged": logged.astype("int64"),
-            "days_answered": (~np.isnan(values)).astype("int64"),
-            "days_practised": (values > 0).astype("int64"),
-        }))
-    long = pd.concat(frames, ignore_index=True)
-    out = long.groupby(["client_id", "week_start", "cue"], sort=False, observed=True).sum()
-    out = out.reset_index()
-    out["cue"] = pd.Categorical(out["cue"], categories=CUE_NAMES, ordered=True)
-    out = out.sort_values(["client_id", "week_start", "cue"]).reset_index(drop=True)
-    out["cue"] = out["cue"].astype(str)
+        wide[f"answered_{cue}"] = (~np.isnan(values)).astype("int64")
+        wide[f"practised_{cue}"] = (values > 0).astype("int64")
+    sums = pd.DataFrame(wide).groupby(["client_id", "week_start"], sort=True).sum()
+    n_weeks, n_cues = len(sums), len(CUE_NAMES)
+    out = pd.DataFrame({
+        "client_id": np.repeat(sums.index.get_level_values(0).to_numpy(), n_cues),
+        "week_start": np.repeat(sums.index.get_level_values(1).to_numpy(), n_cues),
+        "cue": np.tile(np.array(CUE_NAMES, dtype=object), n_weeks),
+        "days_in_week": np.repeat(sums["days_in_week"].to_numpy(), n_cues),
+        "days_logged": np.repeat(sums["days_logged"].to_numpy(), n_cues),
+        "days_answered": sums[[f"answered_{c}" for c in CUE_NAMES]].to_numpy().ravel(),
+        "days_practised": sums[[f"practised_{c}" for c in CUE_NAMES]].to_numpy().ravel(),
+    })
     out["days_not_logged"] = out["days_in_week"] - out["days_logged"]
     n = out["days_answered"].to_numpy(dtype="float64")
     k = out["days_practised"].to_numpy(dtype="float64")

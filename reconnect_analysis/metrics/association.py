@@ -186,10 +186,12 @@ def _chunk(client_ids, x_by_cue, codes, n_groups, combos, settings) -> dict[str,
     # The same draws as bootstrap.block_counts with each client's own generator.
     starts = np.stack([_seed(settings, cid).integers(0, n, size=(resamples, n_blocks))
                        for cid in client_ids])
+    # float32 is exact here: counts and sums are whole numbers far below 2**24.
     counts = bootstrap.counts_from_starts(starts.reshape(-1, n_blocks), n,
-                                          block_days=settings.bootstrap_block_days)
+                                          block_days=settings.bootstrap_block_days,
+                                          dtype="float32")
     sums = np.matmul(counts.reshape(n_clients, resamples, n),
-                     design.reshape(n_clients, n, -1))
+                     design.reshape(n_clients, n, -1).astype("float32"))
     sums = sums.reshape(n_clients, resamples, k, 2, n_groups)
     rho = ranks.binary_spearman(original[:, :, 0, :], original[:, :, 1, :])
     mw = ranks.mann_whitney_counts(original[:, :, 0, :], original[:, :, 1, :])

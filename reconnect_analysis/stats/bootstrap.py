@@ -49,7 +49,8 @@ def block_counts(n: int, *, block_days: int, resamples: int,
     return counts_from_starts(starts, n, block_days=block_days)
 
 
-def counts_from_starts(starts: np.ndarray, n: int, *, block_days: int) -> np.ndarray:
+def counts_from_starts(starts: np.ndarray, n: int, *, block_days: int,
+                       dtype="float64") -> np.ndarray:
     """Day counts (``rows x n``) of resamples given their block starts (``rows x blocks``).
 
     Blocks have ``min(block_days, n)`` days except the last, cut so each row totals ``n``;
@@ -57,17 +58,12 @@ def counts_from_starts(starts: np.ndarray, n: int, *, block_days: int) -> np.nda
     """
     resamples, n_blocks = starts.shape
     block = max(1, min(block_days, n))
-    lengths = np.full(n_blocks, block)
-    lengths[-1] = n - block * (n_blocks - 1)
-    # Count each block on a doubled calendar (a difference array, then a running sum) and
-    # fold the second copy back onto the first, which is where wrapped days belong.
-    width = 2 * n + 1
-    rows = np.repeat(np.arange(resamples) * width, n_blocks)
-    flat = np.bincount(rows + starts.ravel(), minlength=resamples * width).astype("float64")
-    flat -= np.bincount(rows + (starts + lengths[None, :]).ravel(),
-                        minlength=resamples * width)
-    doubled = np.cumsum(flat.reshape(resamples, width), axis=1)[:, : 2 * n]
-    return doubled[:, :n] + doubled[:, n:]
+    days = starts.astype("int32")[:, :, None] + np.arange(block, dtype="int32")[None, None, :]
+    days = np.where(days >= n, days - n, days)  # wrap round (starts are below n)
+    days = days.reshape(resamples, n_blocks * block)[:, :n]
+    flat = days + (np.arange(resamples, dtype="int64") * n)[:, None]
+    counts = np.bincount(flat.ravel(), minlength=resamples * n).reshape(resamples, n)
+    return counts.astype(dtype)
 
 
 def percentile_interval(values: np.ndarray, *, confidence: float,

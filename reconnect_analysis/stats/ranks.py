@@ -61,27 +61,36 @@ def binary_spearman(counts: np.ndarray, counts_x: np.ndarray) -> np.ndarray:
     Parameters
     ----------
     counts, counts_x : array (..., G)
-        Days per ``y`` group, and days per group with ``x`` = 1.
+        Days per ``y`` group, and days per group with ``x`` = 1 (float32 is fine: the sums
+        are small whole numbers; the result is float64).
 
     Returns
     -------
     numpy.ndarray (...)
         rho; NaN when ``x`` or ``y`` does not vary.
+
+    Notes
+    -----
+    With mid-ranks ``R`` of ``y`` over ``N`` days: ``mean(R) = (N + 1) / 2`` and
+    ``var(R) = (N^2 - 1) / 12 - sum(t^3 - t) / (12 N)`` over tie groups of size ``t``, so only
+    ``sum(x * R)`` needs the ranks themselves.
     """
-    counts = np.asarray(counts, dtype="float64")
-    counts_x = np.asarray(counts_x, dtype="float64")
-    ranks = midranks(counts)
-    n = counts.sum(axis=-1)
+    counts = np.asarray(counts)
+    counts_x = np.asarray(counts_x)
+    ranks = np.cumsum(counts, axis=-1)
+    ranks -= (counts - 1) / 2  # mid-rank of each group
+    n = counts.sum(axis=-1, dtype="float64")
+    n1 = counts_x.sum(axis=-1, dtype="float64")
+    s_xr = np.einsum("...g,...g->...", counts_x, ranks).astype("float64")
+    ties = np.einsum("...g,...g->...", counts, counts * counts - 1).astype("float64")
     with np.errstate(invalid="ignore", divide="ignore"):
-        mean_x = counts_x.sum(axis=-1) / n
-        mean_r = (counts * ranks).sum(axis=-1) / n
-        cov = (counts_x * ranks).sum(axis=-1) / n - mean_x * mean_r
+        mean_x = n1 / n
+        cov = s_xr / n - mean_x * (n + 1) / 2
         var_x = mean_x * (1.0 - mean_x)
-        var_r = (counts * ranks * ranks).sum(axis=-1) / n - mean_r * mean_r
+        var_r = (n * n - 1) / 12 - ties / (12 * n)
         rho = cov / np.sqrt(var_x * var_r)
-    tiny = 1e-12
-    rho = np.where((var_x > tiny) & (var_r > tiny * np.maximum(n, 1) ** 2), rho, np.nan)
-    return np.clip(rho, -1.0, 1.0)
+    ok = (var_x > 1e-12) & (var_r > 1e-9)
+    return np.clip(np.where(ok, rho, np.nan), -1.0, 1.0)
 
 
 def mann_whitney_counts(counts: np.ndarray, counts_x: np.ndarray) -> dict[str, np.ndarray]:
