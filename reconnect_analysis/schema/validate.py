@@ -32,9 +32,14 @@ TABLES = ("entries", "events", "weekly_screen")
 SOURCE = ("source_file", "source_row", READER_PROBLEM)
 
 
+MAX_INPUT_BYTES = 1_000_000_000
+"""Exports larger than this are refused before reading (1M entry rows are ~240 MB of CSV and
+need ~1.8 GB of memory; 1 GB of CSV would need ~8 GB). Split such an export by date range."""
+
+
 def validate_export(path: str | Path, *, mapping: str | Path | None = None,
                     settings: Settings = DEFAULTS, today: dt.date | None = None,
-                    checker=None) -> Tables:
+                    checker=None, max_input_bytes: int = MAX_INPUT_BYTES) -> Tables:
     """Read an export (folder or file) and validate it against the schema.
 
     Parameters
@@ -47,6 +52,9 @@ def validate_export(path: str | Path, *, mapping: str | Path | None = None,
         Thresholds (``hopelessness_alert_level`` decides which hopelessness is a risk).
     today
         The run's date; dates after ``today`` + 1 day are implausible (default: today).
+    max_input_bytes
+        Larger exports are refused with an InputError before anything is read, instead of
+        running out of memory half-way.
 
     Returns
     -------
@@ -59,20 +67,23 @@ def validate_export(path: str | Path, *, mapping: str | Path | None = None,
     InputError
         When the export cannot be read, is empty, has no check-ins or lacks a required column.
     """
+    _check_size(Path(path), max_input_bytes)
     raw = _read(path, mapping=mapping)
     return validate_raw(raw, settings=settings, today=today, checker=checker)
 
 
 def validate_to_folder(path: str | Path, out_dir: str | Path, *,
                        mapping: str | Path | None = None, settings: Settings = DEFAULTS,
-                       today: dt.date | None = None) -> tuple[Tables, Path]:
+                       today: dt.date | None = None,
+                       max_input_bytes: int = MAX_INPUT_BYTES) -> tuple[Tables, Path]:
     """:func:`validate_export`, then write the tables (Parquet) and ``quarantine.csv``.
 
     Returns
     -------
     (tables, folder written)
     """
-    tables = validate_export(path, mapping=mapping, settings=settings, today=today)
+    tables = validate_export(path, mapping=mapping, settings=settings, today=today,
+                             max_input_bytes=max_input_bytes)
     folder = save(tables, out_dir)
     write_quarantine_csv(tables.quarantine, folder / "quarantine.csv")
     return tables, folder
@@ -119,6 +130,22 @@ def validate_raw(raw: RawExport, *, settings: Settings = DEFAULTS,
         prompts=raw.prompts if raw.prompts is not None else pd.DataFrame(),
         meta=meta,
     )
+
+
+def _check_size(path: Path, limit: int) -> None:
+    if path.is_dir():
+        files = [f for f in path.iterdir() if f.is_file() and f.suffix.lower() in (
+            ".csv", ".json", ".jsonl", ".xlsx")]
+    elif path.is_file():
+        files = [path]
+    else:
+        return                                   # the reader names the missing path
+    size = sum(f.stat().st_size for f in files)
+    if size > limit:
+        raise InputError(
+            f"the export is too large to validate in one run ({size / 1e6:.0f} MB, limit "
+            f"{limit / 1e6:.0f} MB); split it by date range and validate the parts",
+            file=path.name)
 
 
 def _read(path: str | Path, *, mapping) -> RawExport:

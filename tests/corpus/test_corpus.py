@@ -403,6 +403,25 @@ def render_cases() -> str:
         given = case.given.replace("|", "\\|")
         expected = case.expected.replace("|", "\\|")
         lines.append(f"| {case.id} | {case.catalogue} | {given} | {expected} |")
+    lines += [
+        "",
+        "Also tested outside this CLI corpus:",
+        "",
+        "- F10 (export too large): refused before reading with a one-line size error "
+        "(`tests/schema/test_validate.py::test_an_export_over_the_size_limit_is_refused_before"
+        "_reading`); the 1M-row benchmark is `benchmarks/bench_validate.py`.",
+        "- H4 with a carriage return (`\\r`) at the start of a cell: "
+        "`tests/schema/test_validate.py::test_neutralise` (the CSV reader turns a quoted CR "
+        "into a line break before validation sees it).",
+        "- S1-S3 in more shapes (weekly screen risks, hopelessness levels, the alert level from "
+        "Settings, ids that are empty, too long or hold a newline): "
+        "`tests/schema/test_risks.py`.",
+        "- R2/R11 merge rules against a plain-Python second implementation: "
+        "`tests/schema/test_merge.py`; great-expectations against a pandas reference checker: "
+        "`tests/schema/test_suites.py`.",
+        "",
+        "Not validation's part (covered by the report stage): S4, H7, X1-X10.",
+    ]
     return "\n".join(lines) + "\n"
 
 

@@ -136,3 +136,13 @@ def test_hand_built_frames_get_source_columns():
                           today=TODAY)
     assert tables.quarantine[["source_file", "source_row"]].values.tolist() == [
         ["entries.csv", 2]]
+
+
+def test_an_export_over_the_size_limit_is_refused_before_reading(export):
+    # F10: refused with a size error instead of running out of memory half-way
+    from reconnect_analysis.errors import InputError
+
+    path = export([BASE] * 20)
+    with pytest.raises(InputError, match=r"^export: the export is too large to validate in one "
+                                         r"run \(0 MB, limit 0 MB\); split it by date range"):
+        validate_export(path, today=TODAY, max_input_bytes=100)
