@@ -15,6 +15,7 @@ import click
 
 from reconnect_analysis import tables as tables_mod
 from reconnect_analysis.errors import ReportError
+from reconnect_analysis.report.files import private_dir
 from reconnect_analysis.weeks import parse_week, week_of
 
 
@@ -67,7 +68,7 @@ def command(export: Path, out_dir: Path, week: str | None, formats: str,
     result = batch.caseload(validated_dir, week=week, out_dir=out_dir, formats=formats_tuple,
                             workers=workers, timeout_s=timeout_s, progress=progress,
                             task=task)
-    _report(result)
+    print_summary(result)
     if result.exit_code:
         sys.exit(result.exit_code)
 
@@ -83,6 +84,7 @@ def _validate(export: Path, out_dir: Path, *, mapping: Path | None) -> Path:
         raise click.ClickException(
             f"stage 'validation' (reconnect_analysis.schema) is not built yet ({err.name}); "
             "pass an already validated folder instead") from err
+    private_dir(out_dir)
     folder = out_dir / "validated"
     tables, folder = validate_to_folder(export, folder, mapping=mapping)
     meta = tables.meta
@@ -100,7 +102,8 @@ def _newest_week(data: tables_mod.Tables) -> str:
     return week_of(entries["date"].max())
 
 
-def _report(result) -> None:
+def print_summary(result) -> None:
+    """Where the overview and reports are, alerts, and a one-line summary of a BatchResult."""
     from reconnect_analysis.report import batch
 
     counts = result.counts()

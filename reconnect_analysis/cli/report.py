@@ -48,10 +48,13 @@ def command(export: Path, week: str, client_id: str | None, all_clients: bool, f
     wanted = _formats(formats)
     validated = _validated_folder(export, out_dir=out_dir, mapping=mapping)
     if all_clients:
+        from reconnect_analysis.cli.pipeline import print_summary
         from reconnect_analysis.report.batch import caseload
 
-        summary = caseload(validated, week=week, out_dir=out_dir, formats=wanted, paper=paper)
-        click.echo(str(summary))
+        result = caseload(validated, week=week, out_dir=out_dir, formats=wanted, paper=paper)
+        print_summary(result)
+        if result.exit_code:
+            raise SystemExit(result.exit_code)
         return
     from reconnect_analysis.report.build import client_week
 

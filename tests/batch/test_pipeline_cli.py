@@ -68,6 +68,15 @@ def test_pipeline_says_which_stage_is_not_built(validated, tmp_path, monkeypatch
     assert "(ok01: not_built)" in result.output and result.exit_code == 1
 
 
+def test_report_all_uses_the_batch_and_its_exit_code(validated, tmp_path, fake_batch):
+    folder = validated(["ok01", "boom02"])
+    result = CliRunner().invoke(cli, ["report", str(folder), "--week", WEEK, "--all",
+                                      "--format", "html", "--out", str(tmp_path / "r")])
+    assert result.exit_code == 1
+    assert f"{WEEK}: 2 clients, 1 reports ready" in result.output
+    assert "(boom02: cell_error)" in result.output
+
+
 def test_pipeline_bad_week_is_one_line(validated, tmp_path):
     result = CliRunner().invoke(cli, ["pipeline", str(validated(["ok01"])), "--week", "W47"])
     assert result.exit_code == 1
