@@ -218,7 +218,9 @@ def private_kernel_manager(socket_dir: Path, log_handle=None, *, transport: str 
             if self._kernel_spec is None:
                 self._kernel_spec = KernelSpec(
                     argv=[sys.executable, "-Xfrozen_modules=off", "-m", "ipykernel_launcher",
-                          "-f", "{connection_file}"],
+                          "-f", "{connection_file}",
+                          # no IPython history database: nothing of the run left in $HOME
+                          "--HistoryManager.enabled=False"],
                     display_name="reconnect report kernel", language="python",
                 )
             return self._kernel_spec

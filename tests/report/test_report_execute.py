@@ -102,13 +102,15 @@ def test_a_complete_run_uses_ipc_sockets_this_python_and_exact_values(tmp_path):
         tmp_path / "t.ipynb",
         "import json, sys\nfrom ipykernel import get_connection_info\n"
         "print(json.dumps({'transport': json.loads(get_connection_info())['transport'], "
-        "'python': sys.executable, 'client_id': client_id}))"))
+        "'python': sys.executable, 'client_id': client_id, "
+        "'history': get_ipython().history_manager.enabled}))"))
     work = tmp_path / "work"
     work.mkdir()
     result = execute.run(template, {"client_id": tricky, "run_token": "t"}, work_dir=work)
     printed = json.loads(result.notebook.cells[2].outputs[0]["text"])
     assert result.transport == "ipc"
-    assert printed == {"transport": "ipc", "python": sys.executable, "client_id": tricky}
+    assert printed == {"transport": "ipc", "python": sys.executable, "client_id": tricky,
+                       "history": False}  # no IPython input history kept
     assert (work / "report.ipynb").is_file()
 
 
