@@ -230,13 +230,32 @@ def _arrow_stamps(text: pd.Series) -> pd.Series:
 
 
 def _strings(series: pd.Series, spec: FieldSpec, schema: Schema, one) -> Parsed:
-    def parse(uniques):
-        pairs = [one(value) for value in uniques]
-        return (np.array([p[0] for p in pairs] or [], dtype=object),
-                [p[1] for p in pairs])
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    pairs = [one(value) for value in uniques]
+    values = string_array([p[0] for p in pairs], codes)
+    failures: dict[str, np.ndarray] = {}
+    reasons = np.array([p[1] for p in pairs] or [], dtype=object)
+    for reason in pd.unique(reasons[pd.notna(reasons)]) if len(reasons) else []:
+        failures[str(reason)] = np.flatnonzero(np.isin(codes, np.flatnonzero(reasons == reason)))
+    return Parsed(values, failures)
 
-    values, failures = factorized(series, parse, fill=None)
-    return Parsed(values.astype(object), failures)
+
+STR_DTYPE = pd.StringDtype("pyarrow", na_value=np.nan)
+"""pandas' default text type: Arrow storage, NaN for missing (the ``str`` dtype)."""
+
+
+def string_array(unique_values: list, codes: np.ndarray):
+    """A text column built in Arrow from per-distinct-value texts and per-row codes.
+
+    ``codes`` of -1 (and None texts) are missing. Much cheaper than a million Python strings.
+    """
+    import pyarrow as pa
+
+    texts = pa.array(list(unique_values), type=pa.string())
+    codes = np.asarray(codes)
+    taken = texts.take(pa.array(np.where(codes < 0, 0, codes), mask=codes < 0)) if len(
+        texts) else pa.nulls(len(codes), type=pa.string())
+    return pd.array(taken, dtype=STR_DTYPE)
 
 
 def parse_time(series: pd.Series, spec: FieldSpec, schema: Schema) -> Parsed:
@@ -300,12 +319,12 @@ def parse_text(series: pd.Series, spec: FieldSpec, schema: Schema) -> Parsed:
             text = text.copy()
             text.iloc[long] = text.iloc[long].str.slice(0, spec.max_length) + TRUNCATION_MARKER
             failures[f"truncated_text:{spec.name}"] = long
-    return Parsed(text.to_numpy(dtype=object), failures)
+    return Parsed(text.array, failures)
 
 
 def parse_id(series: pd.Series, spec: FieldSpec, schema: Schema) -> Parsed:
     """Client pseudonyms as text, never numbers (the pattern is checked by the suite)."""
-    return Parsed(text_column(series).to_numpy(dtype=object))
+    return Parsed(text_column(series).array)
 
 
 PARSERS = {
@@ -322,13 +341,10 @@ PARSERS = {
 
 
 def text_column(series: pd.Series) -> pd.Series:
-    """Cells as Python ``str`` (object column); empty and missing cells become None."""
-    def parse(uniques):
-        return np.array([as_text(v) or None for v in uniques] or [], dtype=object), [None] * len(
-            uniques)
-
-    values, _ = factorized(series, parse, fill=None)
-    return pd.Series(values, index=series.index, dtype=object)
+    """Cells as text (``str`` dtype); empty and missing cells become missing."""
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    values = string_array([as_text(v) or None for v in uniques], codes)
+    return pd.Series(values, index=series.index)
 
 
 def as_text(value) -> str:
