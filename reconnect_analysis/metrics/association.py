@@ -7,6 +7,7 @@ bootstrap (see :mod:`reconnect_analysis.stats.bootstrap`).
 
 from __future__ import annotations
 
+import contextlib
 import zlib
 
 import numpy as np
@@ -96,43 +97,9 @@ def link(tables: Tables, *, settings: Settings = DEFAULTS, start=None,
     bounds = np.flatnonzero(np.r_[True, client[1:] != client[:-1], True])
     first, lengths = bounds[:-1], np.diff(bounds)
     combos = [(cue, lag) for lag in (0, 1) for cue in cues]
-    stats = {name: np.full((len(first), len(combos)), np.nan)
-             for name in ("rho", "low", "high", "p_low", "p_high", "mw_p", "rb")}
-    n_days = np.zeros((len(first), len(combos)), dtype="int64")
-    n_practice = np.zeros_like(n_days)
-    # Clients with the same number of days are computed together. Each client's scores are
-    # coded by their distinct values (groups); a chunk uses as many groups as its client
-    # with the most, and groups a client does not use have count 0, changing none of its
-    # ranks.
-    for n in np.unique(lengths):
-        members = np.flatnonzero(lengths == n)
-        idx_all = first[members][:, None] + np.arange(n)[None, :]
-        codes_all = ranks.row_group_codes(score[idx_all])
-        n_groups_all = codes_all.max(axis=1) + 1
-        order = np.argsort(n_groups_all, kind="stable")  # similar group counts together
-        members, codes_all, n_groups_all = (members[order], codes_all[order],
-                                            n_groups_all[order])
-        def cells(count, groups, n=n):  # bootstrap sums held at once for a chunk
-            return count * settings.bootstrap_resamples * max(len(combos) * 2 * groups, n)
-
-        k = 0
-        while k < len(members):
-            per_chunk = max(1, _CHUNK_CELLS // cells(1, int(n_groups_all[k])))
-            while per_chunk > 1 and cells(per_chunk, int(
-                    n_groups_all[min(k + per_chunk, len(members)) - 1])) > _CHUNK_CELLS:
-                per_chunk //= 2
-            stop = k + per_chunk
-            n_groups = int(n_groups_all[k:stop].max())
-            chunk = members[k:stop]
-            idx = first[chunk][:, None] + np.arange(n)[None, :]
-            result = _chunk([str(client[first[c]]) for c in chunk],
-                            {cue: x_all[cue][idx] for cue in cues}, codes_all[k:stop],
-                            n_groups, combos, settings)
-            k = stop
-            n_days[chunk] = result.pop("n_days")
-            n_practice[chunk] = result.pop("n_practice")
-            for name, value in result.items():
-                stats[name][chunk] = value
+    with _one_blas_thread():
+        n_days, n_practice, stats = _all_clients(first, lengths, client, x_all, score,
+                                                 combos, settings)
     n_clients, n_combos = len(first), len(combos)
     out = pd.DataFrame({
         "client_id": np.repeat(client[first], n_combos),
@@ -154,6 +121,60 @@ def link(tables: Tables, *, settings: Settings = DEFAULTS, start=None,
             out[column] = out[column].astype(dtype)
     out["sentence"] = [_sentence(r) for r in out.itertuples(index=False)]
     return out[list(_COLUMNS)]
+
+
+def _all_clients(first, lengths, client, x_all, score, combos, settings):
+    """Run :func:`_chunk` over all clients, grouped by their number of days.
+
+    Clients with the same number of days are computed together. Each client's scores are
+    coded by their distinct values (groups); a chunk uses as many groups as its client with
+    the most, and groups a client does not use have count 0, changing none of its ranks.
+    """
+    stats = {name: np.full((len(first), len(combos)), np.nan)
+             for name in ("rho", "low", "high", "p_low", "p_high", "mw_p", "rb")}
+    n_days = np.zeros((len(first), len(combos)), dtype="int64")
+    n_practice = np.zeros_like(n_days)
+    for n in np.unique(lengths):
+        members = np.flatnonzero(lengths == n)
+        idx_all = first[members][:, None] + np.arange(n)[None, :]
+        codes_all = ranks.row_group_codes(score[idx_all])
+        n_groups_all = codes_all.max(axis=1) + 1
+        order = np.argsort(n_groups_all, kind="stable")  # similar group counts together
+        members, codes_all, n_groups_all = (members[order], codes_all[order],
+                                            n_groups_all[order])
+
+        def cells(count, groups, n=n):  # bootstrap sums held at once for a chunk
+            return count * settings.bootstrap_resamples * max(len(combos) * 2 * groups, n)
+
+        k = 0
+        while k < len(members):
+            per_chunk = max(1, _CHUNK_CELLS // cells(1, int(n_groups_all[k])))
+            while per_chunk > 1 and cells(per_chunk, int(
+                    n_groups_all[min(k + per_chunk, len(members)) - 1])) > _CHUNK_CELLS:
+                per_chunk //= 2
+            stop = k + per_chunk
+            n_groups = int(n_groups_all[k:stop].max())
+            chunk = members[k:stop]
+            idx = first[chunk][:, None] + np.arange(n)[None, :]
+            result = _chunk([str(client[first[c]]) for c in chunk],
+                            {cue: x_all[cue][idx] for cue in x_all}, codes_all[k:stop],
+                            n_groups, combos, settings)
+            k = stop
+            n_days[chunk] = result.pop("n_days")
+            n_practice[chunk] = result.pop("n_practice")
+            for name, value in result.items():
+                stats[name][chunk] = value
+    return n_days, n_practice, stats
+
+
+def _one_blas_thread():
+    """Run BLAS single-threaded: thousands of small products are faster without threads
+    (on 2 busy cores, several times faster). A no-op when threadpoolctl is missing."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover - threadpoolctl is a dependency
+        return contextlib.nullcontext()
+    return threadpool_limits(limits=1, user_api="blas")
 
 
 _CHUNK_CELLS = 12_000_000
