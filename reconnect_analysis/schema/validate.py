@@ -3,6 +3,11 @@
 Every input row ends in exactly one outcome (kept, merged into a daily value, or quarantined
 with reason codes) and ``rows_read = rows_kept + rows_merged + rows_quarantined`` is checked
 with a real exception. Risk answers are read from the raw values first, so none is lost.
+
+Beyond the columns ``tables.py`` lists, ``risks`` carries ``table`` (entries or
+weekly_screen) and ``raw_date`` (the date as written, for rows whose date could not be
+read), and ``quarantine`` carries ``action``: ``quarantine`` (the row was set aside),
+``blank`` (only the cell was set missing; the row was kept) or ``fix`` (a note was cut).
 """
 
 from __future__ import annotations
