@@ -53,3 +53,14 @@ def test_block_rolls_over_and_as_of_not_logged_yet(build):
     # as_of one day later, not logged yet: the streak still counts to the day before
     b = adherence.block(t, as_of="2026-11-18").iloc[0]
     assert b["day_in_block"] == 3 and b["streak_days"] == 2
+
+
+@pytest.mark.parametrize("start", ["2026-03-23", "2026-10-19"])
+def test_weeks_with_a_clock_change_have_seven_days(build, start):
+    # Europe: summer time starts Sun 2026-03-29 and ends Sun 2026-10-25
+    t = build({"a": {"start": start, "numbness": "5 5 5 5 5 5 5",
+                     "cue_body": "1 1 1 1 1 1 1"}})
+    w = adherence.weekly(t)
+    row = w[w["cue"] == "body"].iloc[0]
+    assert (row["days_in_week"], row["days_logged"], row["days_practised"]) == (7, 7, 7)
+    assert adherence.block(t).iloc[0]["streak_days"] == 7

@@ -48,3 +48,15 @@ def test_week_over_week(build):
     # default week: the week of the latest day
     pd.testing.assert_frame_equal(trends.week_over_week(t),
                                   trends.week_over_week(t, week="2026-11-18"))
+
+
+def test_period_without_any_logged_day(build):
+    # client a logged only in October; the November period is empty for it
+    t = build({"a": {"start": "2026-10-01", "numbness": "5 6 7"},
+               "b": {"start": "2026-11-02", "numbness": "9 8 7 6 5 4 3 2 1 0 0 0"}})
+    s = trends.slopes(t, start="2026-11-01", end="2026-11-30").set_index(
+        ["client_id", "measure"])
+    a = s.loc[("a", "numbness")]
+    assert a["n_days"] == 0 and a["verdict"] == "not enough data yet"
+    assert np.isnan(a["slope_per_week"])  # no data: no slope, and no crash
+    assert s.loc[("b", "numbness"), "verdict"] == "going down"
