@@ -192,17 +192,20 @@ def caseload(validated_dir: str | Path, *, week: str, out_dir: str | Path = "rep
                   "formats": formats, "settings": settings, "timeout_s": timeout_s,
                   "paper": paper, "fast_kernels": fast_kernels}
         interrupted = False
+        runner = None
         try:
             if todo:
                 n_workers = max(1, min(workers or os.cpu_count() or 1, len(todo)))
                 runner = _Runner(task or render_client, common, n_workers=n_workers,
                                  hard_limit_s=timeout_s + KILL_GRACE_S, progress=progress,
                                  week=week)
-                outcomes.update(runner.run(todo, prints))
+                runner.run(todo, prints)
         except KeyboardInterrupt:
             interrupted = True
             raise
         finally:
+            if runner is not None:
+                outcomes.update(runner.outcomes)  # what finished before an interrupt counts
             for client in clients:
                 outcomes.setdefault(client, ClientOutcome(client, "failed", "interrupted",
                                                           fingerprint=prints[client]))
@@ -283,19 +286,31 @@ class _Runner:
         self.hard_limit_s = hard_limit_s
         self.progress, self.week = progress, week
         self.ctx = _context()
+        self.outcomes: dict[str, ClientOutcome] = {}
 
     def run(self, todo: list[str], prints: dict[str, str]) -> dict[str, ClientOutcome]:
         queue: deque[tuple[str, int]] = deque((client, 1) for client in todo)
-        outcomes: dict[str, ClientOutcome] = {}
+        outcomes = self.outcomes = {}
         slots = [self._spawn() for _ in range(self.n_workers)]
         bar = _bar(len(todo), self.week, enabled=self.progress)
+        dead_idle = 0
         try:
             while queue or any(slot.job for slot in slots):
-                for slot in slots:
+                for index, slot in enumerate(slots):
                     if slot.job is None and queue:
                         client, attempt = queue.popleft()
+                        try:
+                            slot.conn.send((client, prints[client]))
+                        except OSError:  # the idle worker died: replace it, keep the client
+                            dead_idle += 1
+                            if dead_idle > 3 * self.n_workers:
+                                raise ReportError("report workers keep dying before they get "
+                                                  "work; run one report with 'reconnect "
+                                                  "report --client ID' to see why") from None
+                            queue.appendleft((client, attempt))
+                            slots[index] = self._replace(slot)
+                            continue
                         slot.job, slot.started = (client, attempt), time.monotonic()
-                        slot.conn.send((client, prints[client]))
                 busy = [slot for slot in slots if slot.job]
                 now = time.monotonic()
                 next_deadline = min(slot.started + self.hard_limit_s for slot in busy)
