@@ -270,4 +270,4 @@ def test_ctrl_c_stops_cleanly_and_a_rerun_finishes(validated, tmp_path):
     # every report finished before the interrupt is reused (one may have finished between
     # its fingerprint being written and the parent hearing of it: reused too)
     assert sum(o.status == "skipped" for o in resumed.outcomes) >= summary["counts"]["ok"]
-    assert summary["counts"]["ok"] >= 1
+    assert any(o.status == "skipped" for o in resumed.outcomes)  # one was done before ^C
