@@ -101,6 +101,7 @@ def test_resume_skips_unchanged_and_renders_changed(validated, tmp_path):
     assert {o.status for o in fifth.outcomes} == {"ok"}
 
 
+@pytest.mark.slow
 def test_interrupted_run_resumed_gives_the_same_files(validated, tmp_path):
     """X6: a run killed part-way, then resumed, ends with the same files as a clean run."""
     clients = [f"slow{i:02d}" for i in range(4)]
@@ -240,6 +241,7 @@ batch.caseload({folder!r}, week="2026-W47", out_dir={out!r}, task=fake_task, wor
 """
 
 
+@pytest.mark.slow
 def test_ctrl_c_stops_cleanly_and_a_rerun_finishes(validated, tmp_path):
     """X6 with SIGINT: the run stops, says so in the summary, leaves no half files and no
     lock; the rerun renders what is missing."""
