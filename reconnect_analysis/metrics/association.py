@@ -28,7 +28,8 @@ CUE_LABEL = {"any": "any cue", "body": "body (movement)", "sensory": "sensory",
 _COLUMNS = {"client_id": "str", "cue": "str", "lag": "int64", "period_start": "datetime64[ns]",
             "period_end": "datetime64[ns]", "n_days": "int64", "n_practice_days": "int64",
             "n_other_days": "int64", "rho": "float64", "ci_low": "float64",
-            "ci_high": "float64", "possible_low": "float64", "possible_high": "float64",
+            "ci_high": "float64", "level": "float64", "possible_low": "float64",
+            "possible_high": "float64",
             "mw_p": "float64", "rank_biserial": "float64", "verdict": "str", "sentence": "str"}
 
 
@@ -52,9 +53,10 @@ def link(tables: Tables, *, settings: Settings = DEFAULTS, start=None,
         ``n_days`` (pairs with both a practice answer and a shift score),
         ``n_practice_days`` and ``n_other_days`` (pairs with and without practice),
         ``rho`` (Spearman rank correlation between practice yes/no and the shift score),
-        ``ci_low``, ``ci_high`` (moving-block bootstrap percentile interval at
-        ``settings.confidence``), ``possible_low``, ``possible_high`` (the same at
-        ``settings.possible_link_confidence``), ``mw_p`` (Mann-Whitney two-sided p, practice
+        ``ci_low``, ``ci_high`` (block-bootstrap interval), ``level`` (its confidence:
+        ``settings.confidence`` for ``any``, widened for single cues, see Notes),
+        ``possible_low``, ``possible_high`` (the same at ``settings.possible_link_confidence``,
+        widened alike), ``mw_p`` (Mann-Whitney two-sided p, practice
         vs no-practice days), ``rank_biserial`` (effect size, -1 .. +1: the probability that a
         practice day has the higher score minus the probability that it has the lower one),
         ``verdict`` (one of :data:`VERDICTS`), ``sentence`` (plain words, never causal).
@@ -69,6 +71,10 @@ def link(tables: Tables, *, settings: Settings = DEFAULTS, start=None,
     (see :func:`reconnect_analysis.stats.bootstrap.fisher_z_interval`). Each client's
     random stream is seeded from ``settings.random_seed`` and the client id, so results do
     not depend on which other clients are analysed with it.
+
+    Multiple comparisons: the single cues are several looks at one question, so with ``m``
+    cue columns in the export each cue's intervals use level ``1 - (1 - level) / m``
+    (Bonferroni; 98.75 % and 97.5 % with four cues); ``any`` keeps the nominal levels.
 
     Verdict rules, in order:
 
@@ -110,7 +116,9 @@ def link(tables: Tables, *, settings: Settings = DEFAULTS, start=None,
         "n_days": n_days.ravel(), "n_practice_days": n_practice.ravel(),
         "n_other_days": (n_days - n_practice).ravel(),
         "rho": stats["rho"].ravel(), "ci_low": stats["low"].ravel(),
-        "ci_high": stats["high"].ravel(), "possible_low": stats["p_low"].ravel(),
+        "ci_high": stats["high"].ravel(),
+        "level": np.tile(levels(combos, settings)[0], n_clients),
+        "possible_low": stats["p_low"].ravel(),
         "possible_high": stats["p_high"].ravel(), "mw_p": stats["mw_p"].ravel(),
         "rank_biserial": stats["rb"].ravel(),
     })
@@ -217,13 +225,29 @@ def _chunk(client_ids, x_by_cue, codes, n_groups, combos, settings) -> dict[str,
     rho = ranks.binary_spearman(original[:, :, 0, :], original[:, :, 1, :])
     mw = ranks.mann_whitney_counts(original[:, :, 0, :], original[:, :, 1, :])
     boot = ranks.binary_spearman(sums[:, :, :, 0, :], sums[:, :, :, 1, :])  # (clients, B, k)
-    low, high = bootstrap.fisher_z_interval(rho, boot, confidence=settings.confidence,
-                                            axis=1, n=out["n_days"])
-    p_low, p_high = bootstrap.fisher_z_interval(
-        rho, boot, confidence=settings.possible_link_confidence, axis=1, n=out["n_days"])
+    clear_level, possible_level = levels(combos, settings)
+    low, high = bootstrap.fisher_z_interval(rho, boot, confidence=clear_level, axis=1,
+                                            n=out["n_days"])
+    p_low, p_high = bootstrap.fisher_z_interval(rho, boot, confidence=possible_level, axis=1,
+                                                n=out["n_days"])
     out.update(rho=rho, low=low, high=high, p_low=p_low, p_high=p_high, mw_p=mw["p"],
                rb=mw["rank_biserial"])
     return out
+
+
+def levels(combos, settings: Settings) -> tuple[np.ndarray, np.ndarray]:
+    """Interval levels per (cue, lag): nominal for ``any``, Bonferroni-widened for single cues.
+
+    The single cues are several looks at one question (does practice go with micro-shifts?),
+    so with ``m`` cue columns each cue's intervals use ``1 - (1 - level) / m``; ``any`` keeps
+    the nominal level.
+    """
+    m = max(1, len({cue for cue, _ in combos if cue != "any"}))
+    single = np.array([cue != "any" for cue, _ in combos])
+    clear = np.where(single, 1 - (1 - settings.confidence) / m, settings.confidence)
+    possible = np.where(single, 1 - (1 - settings.possible_link_confidence) / m,
+                        settings.possible_link_confidence)
+    return clear, possible
 
 
 def _verdicts(frame: pd.DataFrame, settings: Settings) -> np.ndarray:
@@ -251,8 +275,8 @@ def _sentence(row) -> str:
         return (f"Not enough data yet to say whether {cue} practice goes with micro-shifts "
                 f"{when}: {row.n_days} days with both answers ({row.n_practice_days} with "
                 f"practice, {row.n_other_days} without).")
-    numbers = (f"rho {row.rho:+.2f}, 95% interval {row.ci_low:+.2f} to {row.ci_high:+.2f}, "
-               f"{row.n_days} days")
+    numbers = (f"rho {row.rho:+.2f}, {_percent(row.level)} interval {row.ci_low:+.2f} to "
+               f"{row.ci_high:+.2f}, {row.n_days} days")
     if row.verdict == "no clear link":
         return (f"No clear link between {cue} practice and micro-shifts {when} ({numbers}).")
     more = "more" if row.rho > 0 else "fewer"
@@ -263,3 +287,8 @@ def _sentence(row) -> str:
         text = (f"{strength}, days with {cue} practice tend to be followed by {more} "
                 f"micro-shifts the next day")
     return f"{text} ({numbers}). This is a link in the log, not proof that one causes the other."
+
+
+def _percent(level: float) -> str:
+    text = f"{100 * level:.2f}".rstrip("0").rstrip(".")
+    return f"{text}%"

@@ -87,7 +87,8 @@ def fisher_z_interval(estimate, values: np.ndarray, *, confidence: float, axis: 
     """Normal interval for a correlation on Fisher's z scale, with the bootstrap's spread.
 
     ``tanh(atanh(r) +- z * s)`` where ``s = sd(atanh(r*))`` over the bootstrap values ``r*``
-    (NaN ignored; ``axis`` is the resample axis). The z scale makes the sampling distribution
+    (NaN ignored; ``axis`` is the resample axis). ``confidence`` is one level or one per
+    estimate. The z scale makes the sampling distribution
     of a correlation close to normal, so this interval is better centred than raw
     percentiles for small samples.
 
@@ -113,7 +114,12 @@ def fisher_z_interval(estimate, values: np.ndarray, *, confidence: float, axis: 
             floor = np.where(n > 3, np.sqrt(1.06 / (n - 3)), 0.0)
         spread = np.maximum(spread, floor)
     centre = np.arctanh(np.clip(np.asarray(estimate, dtype="float64"), -0.9999, 0.9999))
-    z = _normal_quantile(0.5 + confidence / 2)
+    if np.ndim(confidence) == 0:
+        z = _normal_quantile(0.5 + float(confidence) / 2)
+    else:  # one level per estimate (e.g. widened for multiple comparisons)
+        from scipy import stats as sstats
+
+        z = sstats.norm.ppf(0.5 + np.asarray(confidence, dtype="float64") / 2)
     return np.tanh(centre - z * spread), np.tanh(centre + z * spread)
 
 

@@ -119,3 +119,25 @@ def test_calibration_planted_next_day_effect_is_found():
     found = nxt["verdict"].isin(["possible link", "clear link"]).mean()
     print(f"planted next-day effect found in {found:.3f}")
     assert found >= 0.80
+
+
+def test_single_cue_intervals_are_widened_for_four_looks():
+    e = _series(12, effect=1.0)
+    rng = np.random.default_rng(12)
+    for cue in ("sensory", "connection", "meaning"):
+        e[f"cue_{cue}"] = pd.array(rng.random(len(e)) < 0.5, dtype="boolean")
+    r = association.link(Tables(entries=e)).set_index(["cue", "lag"])
+    # 4 cue columns: single cues at 1 - 0.05 / 4 = 0.9875, "any" at 0.95
+    assert r.loc[("any", 0), "level"] == 0.95
+    assert r.loc[("body", 1), "level"] == pytest.approx(0.9875)
+    assert "98.75% interval" in r.loc[("body", 1), "sentence"] or (
+        r.loc[("body", 1), "verdict"] == "not enough data yet")
+    # the same data with only one cue column: no widening (m = 1)
+    alone = association.link(Tables(entries=e.drop(columns=["cue_sensory", "cue_connection",
+                                                           "cue_meaning"])))
+    assert (alone["level"] == 0.95).all()
+    body = alone.set_index(["cue", "lag"]).loc[("body", 1)]
+    # a wider level gives a wider interval around the same rho
+    assert body["rho"] == pytest.approx(r.loc[("body", 1), "rho"])
+    assert (r.loc[("body", 1), "ci_high"] - r.loc[("body", 1), "ci_low"]
+            > body["ci_high"] - body["ci_low"])
