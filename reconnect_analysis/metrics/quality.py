@@ -29,8 +29,10 @@ def sufficiency(tables: Tables, *, settings: Settings = DEFAULTS, start=None,
         ``days_in_period`` (calendar days: the period, or the client's first to last logged
         day), ``days_logged``, ``share_logged``, ``entries_merged`` (input rows merged into
         another row of the same day: sum of ``n_entries - 1``; <NA> when unknown),
-        ``entries_quarantined`` (quarantine rows naming the client; <NA> when the quarantine
-        table does not carry ``client_id``), ``prompts_sent``, ``prompts_answered``,
+        ``entries_quarantined`` (input rows of the client set aside: distinct
+        ``source_file, source_row`` in the quarantine table, not counting problems whose
+        ``action`` is ``blank``; <NA> when the quarantine table does not carry
+        ``client_id``), ``prompts_sent``, ``prompts_answered``,
         ``share_answered`` (experience-sampling exports only; <NA> otherwise).
     """
     days = daily.grid(tables, start=start, end=end)
@@ -56,7 +58,11 @@ def sufficiency(tables: Tables, *, settings: Settings = DEFAULTS, start=None,
         out["entries_merged"] = pd.array([pd.NA] * len(out), dtype="Int64")
     quarantine = tables.quarantine
     if quarantine is not None and "client_id" in quarantine.columns:
-        counts = quarantine.groupby("client_id").size()
+        rows = quarantine
+        if "action" in rows.columns:  # "blank": the value was blanked, the row was kept
+            rows = rows[rows["action"].astype(str) != "blank"]
+        keys = [c for c in ("client_id", "source_file", "source_row") if c in rows.columns]
+        counts = rows.drop_duplicates(keys).groupby("client_id").size()
         out["entries_quarantined"] = pd.array(counts.reindex(out.index, fill_value=0),
                                               dtype="Int64")
     else:

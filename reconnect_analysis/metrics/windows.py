@@ -53,7 +53,9 @@ def before_after(tables: Tables, *, settings: Settings = DEFAULTS, start=None,
     ``settings.min_days_in_event_window`` days with a value on either side: "not enough data
     yet". Means are compared with Welch's t-test, spreads with the Brown-Forsythe test
     (Levene's test around the median); "higher/lower after" needs p below
-    ``settings.window_test_alpha``. Days are treated as independent, so read p as a guide.
+    ``settings.window_test_alpha``. Days are treated as independent, so read p as a guide;
+    each measure is tested on its own (nine per event), so one chance difference per few
+    events is expected.
     Wording describes timing only; it never says the event caused the change.
     """
     events = tables.events

@@ -36,7 +36,11 @@ def test_sufficiency_and_prompts(build):
     prompts = pd.DataFrame({"client_id": ["a", "a", "a"],
                             "date": pd.to_datetime(["2026-11-16", "2026-11-17", "2026-12-01"]),
                             "prompts_sent": [5, 5, 5], "prompts_answered": [3, 1, 5]})
-    quarantine = pd.DataFrame({"client_id": ["a", "a", None], "source_row": [3, 4, 5]})
+    # row 3 has two problems (counted once), row 6 only had a value blanked (row kept)
+    quarantine = pd.DataFrame({"client_id": ["a", "a", "a", "a", None],
+                               "source_file": ["e.csv"] * 5, "source_row": [3, 3, 4, 6, 5],
+                               "action": ["quarantine", "quarantine", "quarantine", "blank",
+                                          "quarantine"]})
     t = build({"a": {"start": "2026-11-16", "numbness": "5 . 5 5", "n_entries": "1 . 3 1"},
                "b": {"start": "2026-11-18", "numbness": "5"}},
               prompts=prompts, quarantine=quarantine)
