@@ -60,3 +60,32 @@ def test_period_without_any_logged_day(build):
     assert a["n_days"] == 0 and a["verdict"] == "not enough data yet"
     assert np.isnan(a["slope_per_week"])  # no data: no slope, and no crash
     assert s.loc[("b", "numbness"), "verdict"] == "going down"
+
+
+def _ar1_caseload(phi, slope_per_week, seed, n=56, sims=300):
+    rng = np.random.default_rng(seed)
+    frames = []
+    for s in range(sims):
+        e = rng.normal(size=n)
+        y = np.empty(n)
+        y[0] = e[0] / np.sqrt(1 - phi ** 2)
+        for i in range(1, n):
+            y[i] = phi * y[i - 1] + e[i]
+        y = np.clip(np.round(6 + 1.2 * y + slope_per_week * np.arange(n) / 7), 0, 10)
+        frames.append(pd.DataFrame({"client_id": f"s{s:03d}", "numbness": y,
+                                    "date": pd.date_range("2026-01-05", periods=n)}))
+    from reconnect_analysis.tables import Tables
+    return Tables(entries=pd.concat(frames, ignore_index=True))
+
+
+@pytest.mark.slow
+def test_trend_verdict_rarely_claims_a_change_that_is_not_there():
+    # 300 simulated 8-week clients, numbness AR(1) 0.6 around a flat level, rounded to 0-10
+    r = trends.slopes(_ar1_caseload(0.6, 0.0, seed=1))
+    false = (r[r["measure"] == "numbness"]["verdict"] != "no clear change").mean()
+    print(f"flat AR(1) 0.6: going up/down in {false:.3f}")
+    assert false <= 0.05
+    r = trends.slopes(_ar1_caseload(0.6, -0.5, seed=2))
+    found = (r[r["measure"] == "numbness"]["verdict"] == "going down").mean()
+    print(f"-0.5 a week, AR(1) 0.6: going down in {found:.3f}")
+    assert found >= 0.7
