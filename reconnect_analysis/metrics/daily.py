@@ -11,6 +11,7 @@ import weakref
 import numpy as np
 import pandas as pd
 
+from reconnect_analysis.config import DEFAULTS, Settings
 from reconnect_analysis.errors import ReconnectError
 from reconnect_analysis.metrics import _common
 from reconnect_analysis.tables import Tables
@@ -27,13 +28,16 @@ def clear_cache() -> None:
     _CACHE.clear()
 
 
-def grid(tables: Tables, *, start=None, end=None) -> pd.DataFrame:
+def grid(tables: Tables, *, settings: Settings = DEFAULTS, start=None,
+         end=None) -> pd.DataFrame:
     """One row per client and calendar day, with the day's values or missing values.
 
     Parameters
     ----------
     tables : Tables
         Validated tables (one client or the whole caseload).
+    settings : Settings
+        Accepted so that every view takes the same options; the grid needs none.
     start, end : date-like, optional
         The period (inclusive). Without ``start`` each client's rows begin at their first
         logged day, without ``end`` they stop at their last logged day. With a period, every

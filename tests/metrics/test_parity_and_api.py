@@ -75,3 +75,18 @@ def test_empty_period_gives_columns_not_errors(build, view, options):
     empty = Tables(entries=build(SPEC).entries.iloc[0:0])
     out = view(empty, **{k: v for k, v in options.items() if k != "week"})
     assert out.empty and "client_id" in out.columns
+
+
+def test_every_view_accepts_settings_and_a_period(build):
+    from reconnect_analysis.config import DEFAULTS
+    tables = build(SPEC, events=EVENTS)
+    period = {"settings": DEFAULTS, "start": "2026-11-01", "end": "2026-11-22"}
+    import inspect
+    for view, _options in VIEWS:
+        accepted = inspect.signature(view).parameters
+        if "start" not in accepted:  # views of one day (as_of) or one week (week)
+            assert "as_of" in accepted or "week" in accepted
+            assert "settings" in accepted
+            continue
+        out = view(tables, **period)
+        assert "client_id" in out.columns
