@@ -11,7 +11,7 @@ from reconnect_analysis.config import DEFAULTS, Settings
 from reconnect_analysis.metrics import _common, daily
 from reconnect_analysis.tables import Tables
 
-__all__ = ["sufficiency", "last_checkin", "missingness", "TRIGGERS"]
+__all__ = ["sufficiency", "prompts_daily", "last_checkin", "missingness", "TRIGGERS"]
 
 TRIGGERS = ("high_numbness", "high_alcohol", "conflict")
 _TRIGGER_WORDS = {"high_numbness": "high-numbness days", "high_alcohol": "high-alcohol days",
@@ -89,6 +89,37 @@ def sufficiency(tables: Tables, *, settings: Settings = DEFAULTS, start=None,
     for column in ("days_in_period", "days_logged"):
         out[column] = out[column].astype("int64")
     return out[list(columns)]
+
+
+def prompts_daily(tables: Tables, *, settings: Settings = DEFAULTS, start=None,
+                  end=None) -> pd.DataFrame:
+    """Experience-sampling compliance per day: prompts answered out of prompts sent.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per client and calendar day of the daily grid: ``client_id``, ``date``,
+        ``logged``, ``prompts_sent``, ``prompts_answered`` (Int64, <NA> on days the prompts
+        table does not cover), ``share_answered`` (NaN when nothing was sent). Empty of
+        prompt values (all <NA>) for exports that are not experience sampling.
+    """
+    days = daily.grid(tables, start=start, end=end)
+    out = pd.DataFrame({"client_id": days["client_id"], "date": days["date"],
+                        "logged": days["logged"]})
+    prompts = tables.prompts
+    sent = answered = np.full(len(out), np.nan)
+    if (prompts is not None and len(out)
+            and {"client_id", "date", "prompts_sent", "prompts_answered"} <= set(prompts.columns)):
+        p = prompts.groupby(["client_id", "date"])[["prompts_sent", "prompts_answered"]].sum()
+        key = pd.MultiIndex.from_arrays([out["client_id"], out["date"]])
+        p = p.reindex(key)
+        sent = p["prompts_sent"].to_numpy(dtype="float64", na_value=np.nan)
+        answered = p["prompts_answered"].to_numpy(dtype="float64", na_value=np.nan)
+    out["prompts_sent"] = pd.array(sent, dtype="Float64").astype("Int64")
+    out["prompts_answered"] = pd.array(answered, dtype="Float64").astype("Int64")
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out["share_answered"] = np.where(sent > 0, answered / sent, np.nan)
+    return out
 
 
 def last_checkin(tables: Tables, *, settings: Settings = DEFAULTS, as_of=None) -> pd.DataFrame:

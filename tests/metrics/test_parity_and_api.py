@@ -35,6 +35,7 @@ VIEWS = [
     (metrics.fuel.arousal_zones, {}), (metrics.quality.sufficiency, {}),
     (metrics.quality.sufficiency, {"start": "2026-11-01", "end": "2026-11-22"}),
     (metrics.quality.last_checkin, {"as_of": "2026-11-22"}), (metrics.quality.missingness, {}),
+    (metrics.quality.prompts_daily, {}),
 ]
 
 

@@ -76,3 +76,16 @@ def test_missingness_stated_when_days_after_high_numbness_are_missed(build):
     assert bool(row["stated"]) and "high-numbness days" in row["sentence"]
     assert not m.loc["conflict", "stated"] and m.loc["conflict", "sentence"] == ""
     assert np.isnan(m.loc["conflict", "rate_after_trigger"])
+
+
+def test_prompts_daily(build):
+    prompts = pd.DataFrame({"client_id": ["a", "a"],
+                            "date": pd.to_datetime(["2026-11-16", "2026-11-18"]),
+                            "prompts_sent": [5, 4], "prompts_answered": [3, 0]})
+    t = build({"a": {"start": "2026-11-16", "numbness": "5 . 5"}}, prompts=prompts)
+    d = quality.prompts_daily(t)
+    assert d["prompts_sent"].tolist()[0] == 5 and pd.isna(d["prompts_sent"].iloc[1])
+    assert d["share_answered"].iloc[0] == pytest.approx(0.6)
+    assert d["share_answered"].iloc[2] == 0.0
+    plain = quality.prompts_daily(build({"a": {"start": "2026-11-16", "numbness": "5"}}))
+    assert plain["prompts_sent"].isna().all()
