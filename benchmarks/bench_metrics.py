@@ -98,6 +98,7 @@ def views(end: pd.Timestamp):
         ("fuel.arousal_zones", metrics.fuel.arousal_zones, period),
         ("safety.risks", metrics.safety.risks, period),
         ("quality.sufficiency", metrics.quality.sufficiency, period),
+        ("quality.prompts_daily", metrics.quality.prompts_daily, period),
         ("quality.last_checkin", metrics.quality.last_checkin, {"as_of": end}),
         ("quality.missingness", metrics.quality.missingness, {}),
     ]
