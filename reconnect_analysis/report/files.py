@@ -23,7 +23,7 @@ def check_client_id(client_id: str) -> str:
     Safe: ASCII letters, digits, ``-`` and ``_``, 1-64 characters, not starting with ``-``
     or ``_`` (so never ``..``, ``/abs``, empty, or look-alike Unicode).
     """
-    if not isinstance(client_id, str) or not _SAFE_ID.match(client_id):
+    if not isinstance(client_id, str) or not _SAFE_ID.fullmatch(client_id):
         shown = repr(client_id)[:40]
         raise ReportError(
             f"client id {shown} cannot be used as a folder name; ids may hold only letters, "
