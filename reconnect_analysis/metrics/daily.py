@@ -21,6 +21,9 @@ __all__ = ["grid", "recent", "clear_cache"]
 _CACHE: list[tuple] = []
 """The last few grids: (weak reference to the entries frame, its shape, start, end, grid)."""
 _CACHE_SIZE = 4
+_CACHE_ROWS = 2_500_000
+"""Grids are forgotten, oldest first, while more rows than this are remembered (the newest
+is always kept): a caseload-year grid is about a million rows and 250 MB."""
 
 
 def clear_cache() -> None:
@@ -78,6 +81,8 @@ def grid(tables: Tables, *, settings: Settings = DEFAULTS, start=None,
             return out
         _CACHE.insert(0, (ref, source.shape, start, end, out))
         del _CACHE[_CACHE_SIZE:]
+        while len(_CACHE) > 1 and sum(len(item[-1]) for item in _CACHE) > _CACHE_ROWS:
+            _CACHE.pop()
     return out.copy(deep=False)
 
 
