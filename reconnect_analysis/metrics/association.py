@@ -1,8 +1,9 @@
 """Adherence vs micro-shifts: does practice go with more micro-shifts, same day or next day?
 
 The wording never claims cause: practice "goes with" or "tends to be followed by" more
-micro-shifts. Daily diaries are autocorrelated, so the interval comes from a moving-block
-bootstrap (see :mod:`reconnect_analysis.stats.bootstrap`).
+micro-shifts. Daily diaries are autocorrelated, so the interval comes from a block bootstrap
+(the circular variant of the moving-block bootstrap, see
+:mod:`reconnect_analysis.stats.bootstrap`).
 """
 
 from __future__ import annotations
@@ -29,8 +30,8 @@ _COLUMNS = {"client_id": "str", "cue": "str", "lag": "int64", "period_start": "d
             "period_end": "datetime64[ns]", "n_days": "int64", "n_practice_days": "int64",
             "n_other_days": "int64", "rho": "float64", "ci_low": "float64",
             "ci_high": "float64", "level": "float64", "possible_low": "float64",
-            "possible_high": "float64",
-            "mw_p": "float64", "rank_biserial": "float64", "verdict": "str", "sentence": "str"}
+            "possible_high": "float64", "mw_p": "float64", "rank_biserial": "float64",
+            "verdict": "str", "sentence": "str"}
 
 
 def link(tables: Tables, *, settings: Settings = DEFAULTS, start=None,

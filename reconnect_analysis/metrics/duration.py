@@ -175,14 +175,11 @@ def summary(tables: Tables, *, settings: Settings = DEFAULTS, as_of=None) -> pd.
         "logged_days_14": logged, "numb_days_14": numb_n, "share_numb_14": share,
         "persistent": persistent,
     })
-    # Current episode: an episode (on days up to each client's as_of) whose last numb day is
-    # the last known day and lies within the allowed gap of as_of.
+    # Current episode: the ongoing episode on the days up to as_of (its last numb day is the
+    # last known day and lies within the allowed gap of as_of).
     eps = episodes(tables, settings=settings, end=as_of_day)
-    if as_of_day is None:
-        current = eps[eps["ongoing"]]
-    else:
-        current = eps[eps["ongoing"]]
-    current = current.drop_duplicates("client_id", keep="last").set_index("client_id")
+    current = eps[eps["ongoing"]].drop_duplicates("client_id", keep="last")
+    current = current.set_index("client_id")
     onset = current["start"].reindex(out["client_id"])
     length = current["length_days"].reindex(out["client_id"])
     out["episode_onset"] = onset.to_numpy(dtype="datetime64[ns]")

@@ -1,4 +1,4 @@
-"""Moving-block bootstrap for autocorrelated daily series (Kuensch 1989).
+"""Block bootstrap for autocorrelated daily series (moving blocks, Kuensch 1989; circular).
 
 A resample of a series of ``n`` days is made of ``ceil(n / block)`` blocks of ``block``
 consecutive days, each starting at a day drawn uniformly from ``0 .. n - 1`` and wrapping
