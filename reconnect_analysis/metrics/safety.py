@@ -55,7 +55,13 @@ def risks(tables: Tables, *, settings: Settings = DEFAULTS, start=None,
     for column in _COLUMNS:
         if column not in frame.columns:
             frame[column] = pd.NA if column != "from_quarantine" else False
-    date = pd.to_datetime(frame["date"]).astype("datetime64[ns]")
+    date = frame["date"]
+    if not pd.api.types.is_datetime64_any_dtype(date.dtype):
+        # An unreadable date never drops the risk: the row stays, shown first as undated.
+        date = pd.to_datetime(date, errors="coerce", format="ISO8601")
+    if getattr(date.dt, "tz", None) is not None:
+        date = date.dt.tz_localize(None)
+    date = date.dt.normalize().astype("datetime64[ns]")
     frame["date"] = date
     start_day, end_day = _common.to_day(start, name="start"), _common.to_day(end, name="end")
     _common.check_period(start_day, end_day)

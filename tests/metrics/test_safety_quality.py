@@ -89,3 +89,12 @@ def test_prompts_daily(build):
     assert d["share_answered"].iloc[2] == 0.0
     plain = quality.prompts_daily(build({"a": {"start": "2026-11-16", "numbness": "5"}}))
     assert plain["prompts_sent"].isna().all()
+
+
+def test_risk_with_unreadable_date_is_kept_first(build):
+    risks = RISKS.copy()
+    risks["date"] = ["2026-11-17", "2026-11-20", "2026-10-01", "2026-11-18", "31/02/2026"]
+    t = build({"a": {"start": "2026-11-16", "numbness": "5"}}, risks=risks)
+    r = safety.risks(t, start="2026-11-16", end="2026-11-22")
+    assert r["source_row"].tolist() == [12, 9, 7, 4]
+    assert pd.isna(r["date"].iloc[0])
