@@ -123,7 +123,14 @@ def mann_whitney_counts(counts: np.ndarray, counts_x: np.ndarray) -> dict[str, n
 
 
 def mann_whitney(first: np.ndarray, second: np.ndarray) -> dict[str, float]:
-    """Mann-Whitney U of ``first`` against ``second`` (NaN ignored), with rank-biserial."""
+    """Mann-Whitney U of ``first`` against ``second`` (NaN ignored), with rank-biserial.
+
+    Examples
+    --------
+    >>> r = mann_whitney([5, 6, 7], [1, 2, 6])
+    >>> r["u"], round(r["rank_biserial"], 3)
+    (7.5, 0.667)
+    """
     first = np.asarray(first, dtype="float64")
     second = np.asarray(second, dtype="float64")
     first, second = first[~np.isnan(first)], second[~np.isnan(second)]

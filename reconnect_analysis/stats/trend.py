@@ -27,6 +27,14 @@ def theil_sen(x: np.ndarray, y: np.ndarray, *,
 
     NaN pairs are left out. Fewer than two points, or all ``x`` equal, give NaN everywhere
     instead of an exception. All ``y`` equal give slope 0 with interval (0, 0).
+
+    Examples
+    --------
+    >>> slope, intercept, low, high = theil_sen([0, 1, 2, 3, 4], [8, 7, 7, 5, 4])
+    >>> float(slope), float(intercept)
+    (-1.0, 9.0)
+    >>> theil_sen([0, 1], [float("nan"), 3.0])
+    (nan, nan, nan, nan)
     """
     x, y = _pairs(x, y)
     if len(x) < 2 or np.all(x == x[0]):
