@@ -69,6 +69,13 @@ def summary_lines(meta: dict, quarantine, risks, folder: Path) -> list[str]:
         f"Rows read {meta['rows_read']} = kept {meta['rows_kept']} + merged "
         f"{meta['rows_merged']} + quarantined {meta['rows_quarantined']}",
     ]
+    set_aside = meta.get("rows_set_aside") or {}
+    if set_aside:
+        lines.insert(1, f"Records in the input {meta['rows_in_input']} = rows read "
+                     f"{meta['rows_read']} + set aside by the reader "
+                     f"{sum(set_aside.values())} ("
+                     + ", ".join(f"{reason} {count}" for reason, count in set_aside.items())
+                     + ")")
     for table, counts in meta.get("rows_by_table", {}).items():
         lines.append(f"  {table}: read {counts['rows_read']}, kept {counts['rows_kept']}, "
                      f"merged {counts['rows_merged']}, quarantined {counts['rows_quarantined']}")

@@ -162,14 +162,18 @@ def read_mapped(path: str | Path, mapping_path: str | Path) -> RawExport:
                     fixes=list(source.fixes), warnings=list(source.warnings),
                     aggregation=dict(mapping.aggregation),
                     input_files=[*source.input_files, str(mapping.path)],
-                    format_name=f"mapped-{_source_format(path, mapping)}")
+                    format_name=f"mapped-{_source_format(path, mapping)}",
+                    set_aside=dict(source.set_aside))
     used = mapping.columns_used()
     ignored = [c for c in frame.columns if c not in used and c not in BOOKKEEPING]
     if ignored:
         raw.warnings.append(f"{path.name}: {len(ignored)} source column(s) not used by the "
                             f"mapping {mapping.path.name}")
+    rows_used: set = set()
     for table in mapping.tables:
         mapped, fixes = apply_mapping(frame, mapping, table=table.table, name=path.name)
+        if "source_row" in mapped.columns:
+            rows_used.update(mapped["source_row"].tolist())
         mapped, col_fixes, col_warnings = canonical_columns(mapped, table=table.table,
                                                             name=path.name)
         mapped, dec_fixes = decimal_commas(mapped, name=path.name)
@@ -177,4 +181,8 @@ def read_mapped(path: str | Path, mapping_path: str | Path) -> RawExport:
         setattr(raw, table.table, mapped)
         raw.fixes.extend(fixes + col_fixes + dec_fixes)
         raw.warnings.extend(col_warnings)
+    if "source_row" in frame.columns:
+        not_selected = int((~frame["source_row"].isin(rows_used)).sum())
+        if not_selected:
+            raw.set_aside["rows no table of the mapping selects"] = not_selected
     return raw

@@ -264,9 +264,10 @@ def read_mpath(path: str | Path, *, meta: str | Path | None = None,
         fixes.append(f"{name}: {n_unanswered} unanswered beep(s) (no start time) counted as "
                      "prompts sent, not as entries")
     entries = frame[answered].reset_index(drop=True)
+    set_aside = {"unanswered beeps": n_unanswered} if n_unanswered else {}
     return RawExport(entries=entries, prompts=prompts, input_files=[str(path), str(meta_path)],
                      encoding=parsed.encoding, fixes=fixes, warnings=warnings,
-                     format_name="mpath")
+                     format_name="mpath", set_aside=set_aside)
 
 
 def _type_from_suffix(column: str) -> str | None:

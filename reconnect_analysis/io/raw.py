@@ -50,3 +50,7 @@ class RawExport:
     """Per-field override of how several entries in one day merge: mean, max, min, sum,
     any, all, first, last (defaults live in the schema file)."""
     format_name: str = "native"
+    set_aside: dict[str, int] = field(default_factory=dict)
+    """Input records the reader deliberately did not hand on as rows, by reason (e.g.
+    ``{"unanswered beeps": 808}``), so the reconciliation can still account for every record
+    of the file."""

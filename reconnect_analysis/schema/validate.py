@@ -273,6 +273,8 @@ def _meta(raw: RawExport, results, quarantine, risks, entries, schema, warnings)
         "input_sha256": _sha256(raw.input_files),
         "encoding": raw.encoding,
         **totals,
+        "rows_set_aside": {str(k): int(v) for k, v in raw.set_aside.items()},
+        "rows_in_input": totals["rows_read"] + int(sum(raw.set_aside.values())),
         "rows_by_table": {name: dict(r.counts) for name, r in results.items()},
         "quarantine_by_reason": by_reason,
         "cells_blanked": int((quarantine["action"] == "blank").sum()) if len(quarantine) else 0,

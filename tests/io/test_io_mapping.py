@@ -9,6 +9,7 @@ import pytest
 from reconnect_analysis.errors import InputError, SchemaFileError
 from reconnect_analysis.io import read_export
 from reconnect_analysis.io.mapping import load_mapping
+from tests.shared_samples import MPATH_SAMPLES
 
 MAPPINGS = Path(__file__).resolve().parents[2] / "data" / "mappings"
 LIKERT = MAPPINGS / "likert-1-7-example.yaml"
@@ -243,9 +244,7 @@ fields:
 
 
 def test_folder_with_an_mpath_pair_reads_through_a_mapping(tmp_path):
-    samples = Path("/work/shared/samples/mpath")
-    if not samples.exists():
-        pytest.skip("m-Path sample not available")
+    samples = MPATH_SAMPLES
     folder = tmp_path / "mpath"
     folder.mkdir()
     for name in ("example_basic.csv", "example_meta.csv"):
@@ -260,9 +259,7 @@ def test_folder_without_mpath_pair_refused_with_a_mapping(tmp_path):
 
 
 def test_vectorised_unix_times_match_the_row_by_row_path(monkeypatch):
-    samples = Path("/work/shared/samples/mpath/example_basic.csv")
-    if not samples.exists():
-        pytest.skip("m-Path sample not available")
+    samples = MPATH_SAMPLES / "example_basic.csv"
     from reconnect_analysis.io import mapping_transforms as engine
     fast = read_export(samples, mapping=MAPPINGS / "mpath-example.yaml").entries
     monkeypatch.setattr(engine, "_unix_with_offsets", lambda frame, rule: None)

@@ -12,13 +12,14 @@ import pytest
 from reconnect_analysis.errors import InputError
 from reconnect_analysis.io import read_export
 from reconnect_analysis.io.mpath import read_mpath
+from tests.shared_samples import MPATH_SAMPLES
 
-SAMPLES = Path("/work/shared/samples/mpath")
+SAMPLES = MPATH_SAMPLES
 DATA = SAMPLES / "example_basic.csv"
 META = SAMPLES / "example_meta.csv"
 MAPPING = Path(__file__).resolve().parents[2] / "data" / "mappings" / "mpath-example.yaml"
 
-pytestmark = pytest.mark.skipif(not DATA.exists(), reason="m-Path sample not available")
+assert DATA.exists(), f"the shared m-Path sample is missing: {DATA}"
 
 
 @pytest.fixture(scope="module")
@@ -194,3 +195,18 @@ def test_column_missing_from_meta_warned_and_decoded_by_its_suffix(tmp_path):
     assert any("1 column(s) not described in example_meta.csv: age_open" in w
                for w in raw.warnings)
     assert raw.entries.iloc[0]["age_open"] == "29"   # '"29"' decoded by the _open suffix
+
+
+def test_every_record_of_the_mpath_sample_is_accounted_for(tmp_path):
+    from reconnect_analysis.schema import validate_export
+
+    tables = validate_export(DATA, mapping=MAPPING)
+    meta = tables.meta
+    # The sample has 2221 data records (2222 lines, one header, no quoted newlines):
+    # 1393 answered beeps of the two mapped questionnaires, 808 unanswered beeps and
+    # 20 intake-questionnaire rows that the mapping does not select.
+    data_records = DATA.read_text(encoding="utf-8-sig").count("\n") - 1
+    assert meta["rows_in_input"] == data_records == 2221
+    assert meta["rows_set_aside"] == {"unanswered beeps": 808,
+                                      "rows no table of the mapping selects": 20}
+    assert meta["rows_read"] == meta["rows_kept"] + meta["rows_merged"] + meta["rows_quarantined"]

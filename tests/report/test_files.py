@@ -8,7 +8,8 @@ from reconnect_analysis.report import files
 
 
 @pytest.mark.parametrize(
-    "bad", ["", "../x", "a/b", "/abs", "..", "x\x00y", "a" * 65, "С01", "-rf", "a b", "a\nb", "C01\n"]
+    "bad",
+    ["", "../x", "a/b", "/abs", "..", "x\x00y", "a" * 65, "С01", "-rf", "a b", "a\nb", "C01\n"],
 )
 def test_unsafe_client_ids_are_refused(bad):
     with pytest.raises(ReportError, match="cannot be used as a folder name"):
