@@ -65,7 +65,7 @@ def _finish(tables: dict, *, required: dict[str, bool]) -> RawExport:
         no_columns = len(frame) == 0 and set(frame.columns) <= set(BOOKKEEPING)
         frame, col_fixes, col_warnings = canonical_columns(
             frame, table=table, name=name,
-            check_required=required.get(table, True) and not no_columns)
+            check_required=required.get(table, False) and not no_columns)
         frame, dec_fixes = decimal_commas(frame, name=name)
         setattr(raw, table, frame)
         raw.fixes.extend(fixes + col_fixes + dec_fixes)
@@ -106,7 +106,7 @@ def read_native_folder(path: Path) -> RawExport:
         parsed.frame.attrs["source_file"] = file.name
         tables[table] = (parsed.frame, parsed.encoding, parsed.fixes, parsed.warnings)
         files.append(str(file))
-    raw = _finish(tables, required={t: True for t in TABLE_FILES})
+    raw = _finish(tables, required={"entries": True})
     raw.input_files = files
     raw.format_name = "native"
     return raw

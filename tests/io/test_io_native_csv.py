@@ -262,3 +262,18 @@ def test_tab_separated_and_quoted_header(tmp_path):
     raw = read_export(write(tmp_path, '"client_id"\t"date"\t"numbness"\n"c1"\t2026-11-16\t4\n'))
     assert raw.entries[["client_id", "numbness"]].values.tolist() == [["c1", "4"]]
     assert any("tab-separated" in f for f in raw.fixes)
+
+
+def test_events_file_without_a_required_column_keeps_the_entries(tmp_path):
+    """A broken optional table must not throw away usable check-ins: its rows are
+    quarantined with the reason, the entries are kept."""
+    from reconnect_analysis.schema import validate_export
+
+    (tmp_path / "entries.csv").write_text(
+        "client_id,date,numbness\nC1,2026-11-16,6\nC1,2026-11-17,5\n", encoding="utf-8")
+    (tmp_path / "events.csv").write_text(
+        "client_id,date,detail\nC1,2026-11-16,dose up\n", encoding="utf-8")
+    tables = validate_export(tmp_path)
+    assert len(tables.entries) == 2
+    assert tables.quarantine[["table", "source_row", "reason"]].values.tolist() == [
+        ["events", 2, "missing:kind"]]
