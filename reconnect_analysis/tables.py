@@ -20,11 +20,14 @@ weekly_screen
     One row per client and ``week_start`` with the weekly severity screen.
 risks
     Every risk answer and red flag, never lost: ``client_id, date, field, value, status``
-    (``positive`` or ``possible_positive`` when the answer could not be read),
+    (``positive`` or ``possible_positive`` when the answer could not be read), ``table``
+    (which input table it came from), ``raw_date`` (the date as written),
     ``from_quarantine`` (bool), ``source_file, source_row``. ``client_id`` may be missing:
     that is an unattributed risk and raises a run-level alert.
 quarantine
-    One row per problem: ``source_file, source_row, table, column, value, reason``.
+    One row per problem: ``source_file, source_row, client_id, table, column, value, reason,
+    action`` (``action``: ``quarantine`` the row was set aside, ``blank`` only the cell was
+    emptied, ``fix`` the value was repaired; ``client_id`` empty when unusable).
 prompts
     Experience-sampling exports only: ``client_id, date, prompts_sent, prompts_answered``.
 meta

@@ -1,6 +1,7 @@
 """The quarantine table and its spreadsheet-safe CSV.
 
-One row per problem: ``source_file, source_row, table, column, value, reason, action``.
+One row per problem: ``source_file, source_row, client_id, table, column, value, reason,
+action`` (``client_id`` empty when the row has no usable id).
 ``action`` says what happened: ``quarantine`` (the row was set aside), ``blank`` (only that
 cell was set missing, the row kept) or ``fix`` (the value was repaired, e.g. a note cut).
 A row may have several problems, so rows_quarantined counts distinct rows, not lines.
@@ -17,8 +18,8 @@ import pandas as pd
 
 from reconnect_analysis.report.files import atomic_write_text
 
-QUARANTINE_COLUMNS = ("source_file", "source_row", "table", "column", "value", "reason",
-                      "action")
+QUARANTINE_COLUMNS = ("source_file", "source_row", "client_id", "table", "column", "value",
+                      "reason", "action")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _PLAIN_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 

@@ -32,6 +32,8 @@ class TableResult:
     notes: list[str] = field(default_factory=list)
     sources: tuple = ()
     """``(source_file, source_row)`` arrays by input row position."""
+    client_ids: np.ndarray | None = None
+    """The row's client id by input row position, None where it is missing or unusable."""
 
 
 def validate_table(raw: pd.DataFrame, table: TableSpec, schema: Schema, *,
@@ -151,8 +153,9 @@ def validate_table(raw: pd.DataFrame, table: TableSpec, schema: Schema, *,
         keep[conflicts] = False
     outcome[dups] = QUARANTINED
     outcome[conflicts] = QUARANTINED
+    usable_ids = _usable_ids(frame, table, problems, n)
     rescued = risks.rescue(raw, table, schema,
-                           client_ids=_usable_ids(frame, table, problems, n),
+                           client_ids=usable_ids,
                            dates=recovered, settings=settings)
     clean, merged_away = merge.merge_by_key(frame, table, keep=keep)
     del frame
@@ -183,6 +186,7 @@ def validate_table(raw: pd.DataFrame, table: TableSpec, schema: Schema, *,
         found = found[~(found["_pos"].isin(reader_rows) & (found["column"] != ""))]
     return TableResult(name=table.name, clean=clean, problems=found.reset_index(drop=True),
                        risks=rescued, outcome=outcome, counts=counts, notes=notes,
+                       client_ids=usable_ids,
                        sources=(raw["source_file"].to_numpy(dtype=object),
                                 raw["source_row"].to_numpy(dtype=np.int64)))
 

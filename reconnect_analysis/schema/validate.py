@@ -213,9 +213,12 @@ def _quarantine(results: dict[str, TableResult]) -> pd.DataFrame:
             continue
         raw_pos = found["_pos"].to_numpy(dtype=np.int64)
         source = result.sources
+        ids = (result.client_ids if result.client_ids is not None
+               else np.full(len(result.outcome), None, dtype=object))
         parts.append(pd.DataFrame({
             "source_file": source[0][raw_pos],
             "source_row": source[1][raw_pos],
+            "client_id": ids[raw_pos],
             "table": name,
             "column": found["column"].to_numpy(dtype=object),
             "value": found["value"].to_numpy(dtype=object),

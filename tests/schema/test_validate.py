@@ -146,3 +146,14 @@ def test_an_export_over_the_size_limit_is_refused_before_reading(export):
     with pytest.raises(InputError, match=r"^export: the export is too large to validate in one "
                                          r"run \(0 MB, limit 0 MB\); split it by date range"):
         validate_export(path, today=TODAY, max_input_bytes=100)
+
+
+def test_quarantine_names_the_client_when_the_id_is_usable(export):
+    path = export([{**BASE, "numbness": "11"}, {**BASE, "client_id": "../../x"}])
+    tables = validate_export(path, today=TODAY)
+    quarantine = tables.quarantine
+    # row 2: id 007 is fine, numbness is not; row 3: the id itself is unusable
+    assert quarantine["source_row"].tolist() == [2, 3]
+    assert quarantine["reason"].tolist() == ["out_of_range:numbness", "bad_format:client_id"]
+    assert quarantine.loc[0, "client_id"] == "007"
+    assert pd.isna(quarantine.loc[1, "client_id"])
