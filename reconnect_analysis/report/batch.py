@@ -167,7 +167,8 @@ def caseload(validated_dir: str | Path, *, week: str, out_dir: str | Path = "rep
     out_dir = Path(out_dir).resolve()
     week_dir = manifest.prepare_week_dir(out_dir, week)
     clients = triage.clients_for_week(data, week=week, settings=settings)
-    facts = triage.facts(data, week=week, settings=settings)
+    facts = triage.facts(data, week=week, settings=settings,
+                         clients=triage.overview_clients(data, week=week, settings=settings))
     flagged = facts["risk_answers"].map(len) + facts["red_flags"].map(len) > 0
     risky = set(facts.loc[flagged, "client_id"])
     with manifest.RunLock(week_dir):
@@ -803,7 +804,8 @@ def _write_overview(result: BatchResult, facts, *, settings: Settings,
                     formats: tuple[str, ...], paper: str) -> None:
     from reconnect_analysis.report import overview
 
-    status = {o.client_id: "ok" if has_report(o) else "failed" for o in result.outcomes}
+    status = {client: "none" for client in facts["client_id"]}  # no report due
+    status.update({o.client_id: "ok" if has_report(o) else "failed" for o in result.outcomes})
     rows = triage.order(facts, report_status=status, settings=settings)
     html_path = overview.write_html(result.week_dir, rows, week=result.week,
                                     outcomes={o.client_id: o for o in result.outcomes},

@@ -109,6 +109,8 @@ def _row(position: int, record: dict, outcome) -> str:
     elif status == "failed":
         link = _e(client)
         report = f'<span class="failed">missing: {_e(outcome.reason or "failed")}</span>'
+    elif outcome is None and record.get("has_entries_in_week") is False:
+        link, report = _e(client), '<span class="muted">none: no check-ins this week</span>'
     else:
         link, report = _e(client), '<span class="muted">not rendered</span>'
     reasons = record["reasons"] or ["No flags this week"]

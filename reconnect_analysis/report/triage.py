@@ -107,8 +107,23 @@ def unattributed_risks(tables: Tables, *, week: str, settings: Settings = DEFAUL
     return int(risks["client_id"].isna().sum())
 
 
-def facts(tables: Tables, *, week: str, settings: Settings = DEFAULTS) -> pd.DataFrame:
-    """The numbers triage rests on, one row per client of :func:`clients_for_week`.
+def overview_clients(tables: Tables, *, week: str, settings: Settings = DEFAULTS
+                     ) -> list[str]:
+    """:func:`clients_for_week` plus clients who checked in during the safety window but not
+    this week: they get no report, but the overview lists them (missing check-ins)."""
+    start, sunday = safety_window(week, settings=settings)
+    ids = set(clients_for_week(tables, week=week, settings=settings))
+    entries = tables.entries
+    if len(entries) and {"client_id", "date"} <= set(entries.columns):
+        days = pd.to_datetime(entries["date"])
+        ids |= set(entries.loc[(days >= start) & (days <= sunday), "client_id"].dropna())
+    return sorted(str(client) for client in ids)
+
+
+def facts(tables: Tables, *, week: str, settings: Settings = DEFAULTS,
+          clients: list[str] | None = None) -> pd.DataFrame:
+    """The numbers triage rests on, one row per client of :func:`clients_for_week` (or of
+    ``clients``, e.g. :func:`overview_clients`).
 
     Returns
     -------
@@ -131,7 +146,9 @@ def facts(tables: Tables, *, week: str, settings: Settings = DEFAULTS) -> pd.Dat
     entries = _daily(tables.entries)
     risks = _risks_in_window(tables, week=week, settings=settings)
     rows = []
-    for client in clients_for_week(tables, week=week, settings=settings):
+    if clients is None:
+        clients = clients_for_week(tables, week=week, settings=settings)
+    for client in clients:
         mine = entries[entries["client_id"] == client]
         upto = mine[mine["date"] <= sunday]
         this = mine[(mine["date"] >= monday) & (mine["date"] <= sunday)]
@@ -233,8 +250,9 @@ def order(rows: pd.DataFrame, *, report_status: dict[str, str] | None = None,
     rows
         Output of :func:`facts` (not changed).
     report_status
-        ``client_id -> "ok" | "skipped" | "failed"``; a missing client counts as failed
-        (its report is missing). ``None`` means "not known" and nobody is treated as failed.
+        ``client_id -> "ok" | "skipped" | "failed" | "none"`` (``none``: no report was due,
+        e.g. no check-ins this week); a client missing from it counts as failed (its report
+        is missing). ``None`` means "not known" and nobody is treated as failed.
 
     Returns
     -------

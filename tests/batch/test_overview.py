@@ -75,3 +75,14 @@ def test_csp_hash_matches_the_script():
 def test_no_clients():
     empty = triage.order(pd.DataFrame(columns=list(triage.FACT_COLUMNS)))
     assert "No clients this week." in overview.render_html(empty, week=WEEK)
+
+
+def test_client_without_check_ins_this_week_has_no_report_and_says_so():
+    rows = triage.order(pd.DataFrame([hand_row("C09", has_entries_in_week=False,
+                                                days_logged_week=0, days_since_checkin=12,
+                                                last_checkin="2026-11-10")]),
+                        report_status={"C09": "none"})
+    page = overview.render_html(rows, week=WEEK, outcomes={})
+    assert "none: no check-ins this week" in page
+    assert "No check-in for 12 days (last on 2026-11-10)" in page
+    assert 'href="C09/' not in page

@@ -58,6 +58,18 @@ def test_clients_and_unattributed(caseload):
     assert triage.unattributed_risks(caseload, week=WEEK) == 1
 
 
+def test_overview_also_lists_who_stopped_checking_in(caseload):
+    # E checked in on 2026-11-02/03 (inside the safety window) but not this week
+    assert triage.overview_clients(caseload, week=WEEK) == ["A", "B", "C", "D", "E"]
+    facts = triage.facts(caseload, week=WEEK,
+                         clients=triage.overview_clients(caseload, week=WEEK))
+    ordered = triage.order(facts, report_status={"A": "ok", "B": "ok", "C": "ok", "D": "ok",
+                                                 "E": "none"})
+    e = ordered.set_index("client_id").loc["E"]
+    assert e["reasons"] == ["No check-in for 19 days (last on 2026-11-03)"]  # 22 - 3
+    assert not e["report_missing"] and e["level"] == 5
+
+
 def test_facts_by_hand(caseload):
     facts = triage.facts(caseload, week=WEEK).set_index("client_id")
     a = facts.loc["A"]
