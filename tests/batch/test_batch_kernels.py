@@ -148,3 +148,21 @@ def test_no_network_and_other_time_zone_give_identical_files(validated, tmp_path
     for name in ("overview.html", "C01/report.html", "C02/report.html"):
         assert (tmp_path / "a" / WEEK / name).read_bytes() == \
             (tmp_path / "b" / WEEK / name).read_bytes(), name
+
+
+def test_report_runner_kernels_are_routed_through_the_template(monkeypatch, tmp_path):
+    """In a worker, report.execute's kernel manager class gets the template launch."""
+    from reconnect_analysis.report import execute
+
+    original = execute.private_kernel_manager
+    monkeypatch.setattr(execute, "private_kernel_manager", original)
+    monkeypatch.setattr(batch, "_TEMPLATE", None)
+    batch._install_kernel_template()
+    try:
+        assert batch._TEMPLATE is not None
+        klass = execute.private_kernel_manager(tmp_path)
+        assert klass.__name__.startswith("Template")
+        # a subclass of report.execute's own class (its IPC sockets, log file, interpreter)
+        assert klass.__mro__[1].__name__ == original(tmp_path).__name__
+    finally:
+        batch._TEMPLATE.close()
