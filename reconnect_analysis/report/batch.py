@@ -43,7 +43,7 @@ from reconnect_analysis import __version__, tables
 from reconnect_analysis.config import DEFAULTS, Settings
 from reconnect_analysis.errors import ReportError
 from reconnect_analysis.report import manifest, triage
-from reconnect_analysis.report.files import client_dir
+from reconnect_analysis.report.files import check_client_id, client_dir
 from reconnect_analysis.weeks import parse_week
 
 log = logging.getLogger(__name__)
@@ -179,6 +179,12 @@ def caseload(validated_dir: str | Path, *, week: str, out_dir: str | Path = "rep
         outcomes: dict[str, ClientOutcome] = {}
         todo = []
         for client in clients:
+            if not _is_safe_id(client):  # never a path part, never in a log line (H2, H6)
+                outcomes[client] = ClientOutcome(client, "failed", "bad_client_id",
+                                                 fingerprint=prints[client])
+                log.warning("a client id in the data cannot be used as a folder name; "
+                            "its report is not rendered (bad_client_id)")
+                continue
             folder = week_dir / client
             if folder.is_dir() and manifest.is_up_to_date(folder, fingerprint_=prints[client],
                                                           formats=formats):
@@ -679,6 +685,14 @@ def _become_kernel(request: dict) -> None:
 
 # ---------------------------------------------------------------------------------------------
 # helpers
+
+def _is_safe_id(client_id: str) -> bool:
+    try:
+        check_client_id(client_id)
+    except ReportError:
+        return False
+    return True
+
 
 def _incomplete() -> ReportError:
     err = ReportError("the task did not return every requested format")

@@ -273,3 +273,21 @@ def test_ctrl_c_stops_cleanly_and_a_rerun_finishes(validated, tmp_path):
     # its fingerprint being written and the parent hearing of it: reused too)
     assert sum(o.status == "skipped" for o in resumed.outcomes) >= summary["counts"]["ok"]
     assert any(o.status == "skipped" for o in resumed.outcomes)  # one was done before ^C
+
+
+def test_unsafe_client_id_is_never_a_path_nor_logged(validated, tmp_path, caplog):
+    """H2/H6: an id that cannot be a folder name fails with bad_client_id; nothing is
+    written outside the output folder and the id is not in any log line."""
+    import logging
+
+    evil = "../../evil\nname"
+    folder = validated(["ok01", evil])
+    out = tmp_path / "a" / "reports"
+    with caplog.at_level(logging.INFO, logger="reconnect_analysis"):
+        result = run(folder, out)
+    assert statuses(result) == {"ok01": ("ok", None), evil: ("failed", "bad_client_id")}
+    assert sorted(p.name for p in tmp_path.rglob("*evil*")) == []
+    assert all("evil" not in record.getMessage() for record in caplog.records)
+    page = (out / WEEK / "overview.html").read_text()
+    assert "<td>../../evil\nname</td>" in page  # shown as text (escaped), not a link
+    assert 'href="../' not in page and "missing: bad_client_id" in page
