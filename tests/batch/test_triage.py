@@ -180,3 +180,24 @@ def test_empty_caseload():
     facts = triage.facts(empty, week=WEEK)
     assert list(facts.columns) == list(triage.FACT_COLUMNS) and len(facts) == 0
     assert len(triage.order(facts)) == 0
+
+
+@pytest.mark.slow
+def test_persistence_agrees_with_metrics_duration(tmp_path):
+    """Second implementation: the overview's persistent-numbness facts equal
+    metrics.duration.summary at the week's Sunday, on the demo caseload."""
+    from reconnect_analysis.demo import generate
+    from reconnect_analysis.metrics import duration
+    from reconnect_analysis.schema import validate_export
+
+    generate(tmp_path / "demo", clients=12, weeks=10)
+    tables = validate_export(tmp_path / "demo")
+    ours = triage.facts(tables, week=WEEK).set_index("client_id")
+    theirs = duration.summary(tables, as_of="2026-11-22").set_index("client_id")
+    assert len(ours) >= 10
+    for client, row in ours.iterrows():
+        other = theirs.loc[client]
+        assert row["logged_days_14d"] == other["logged_days_14"], client
+        assert row["numb_days_14d"] == other["numb_days_14"], client
+        expected = None if pd.isna(other["persistent"]) else bool(other["persistent"])
+        assert row["persistent"] == expected, client
