@@ -6,6 +6,7 @@ import re
 import stat
 
 import pandas as pd
+import pytest
 
 from reconnect_analysis.report import overview, triage
 from reconnect_analysis.report.batch import ClientOutcome
@@ -86,3 +87,20 @@ def test_client_without_check_ins_this_week_has_no_report_and_says_so():
     assert "none: no check-ins this week" in page
     assert "No check-in for 12 days (last on 2026-11-10)" in page
     assert 'href="C09/' not in page
+
+
+@pytest.mark.browser
+def test_overview_pdf(tmp_path):
+    """The overview prints to PDF with the report printer (system Chromium, offline)."""
+    from reconnect_analysis.report import pdf
+
+    if pdf.chromium_path() is None:
+        pytest.skip("Chromium is not installed")
+    from pypdf import PdfReader
+
+    html_path = overview.write_html(tmp_path, rows(), week=WEEK, outcomes=outcomes())
+    path = overview.write_pdf(html_path, week=WEEK)
+    assert path.name == "overview.pdf" and stat.S_IMODE(path.stat().st_mode) == 0o600
+    text = " ".join(page.extract_text() for page in PdfReader(str(path)).pages)
+    assert text.index("C02") < text.index("C01")
+    assert "Risk present, report missing" in text
