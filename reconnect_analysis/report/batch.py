@@ -53,6 +53,9 @@ RETRY_ONCE = frozenset({"kernel_start"})
 """Reason codes worth one more try (a kernel that did not start, a port race)."""
 KILL_GRACE_S = 30.0
 """Extra time the parent gives a worker past ``timeout_s`` before it kills it."""
+WORKER_START_S = 120.0
+"""Time a new worker may take to start (imports, kernel template) before its first job's
+clock starts."""
 _PRELOAD = ["pandas", "papermill", "nbclient", "nbconvert", "nbformat", "jupyter_client",
             "reconnect_analysis.report.files", "reconnect_analysis.report.build",
             "reconnect_analysis.report.render", "reconnect_analysis.report.pdf"]
@@ -282,6 +285,11 @@ class _Slot:
     conn: object
     job: tuple[str, int] | None = None
     started: float = 0.0
+    acked: bool = False
+    """The worker said it began the job (its own start-up no longer counts)."""
+
+    def deadline(self, hard_limit_s: float) -> float:
+        return self.started + hard_limit_s + (0.0 if self.acked else WORKER_START_S)
 
 
 class _Runner:
@@ -318,9 +326,10 @@ class _Runner:
                             slots[index] = self._replace(slot)
                             continue
                         slot.job, slot.started = (client, attempt), time.monotonic()
+                        slot.acked = False
                 busy = [slot for slot in slots if slot.job]
                 now = time.monotonic()
-                next_deadline = min(slot.started + self.hard_limit_s for slot in busy)
+                next_deadline = min(slot.deadline(self.hard_limit_s) for slot in busy)
                 handles = [slot.conn for slot in busy] + [slot.process.sentinel for slot in busy]
                 ready = wait(handles, timeout=max(0.0, next_deadline - now))
                 for index, slot in enumerate(slots):
@@ -334,13 +343,16 @@ class _Runner:
                             message = slot.conn.recv()
                         except (EOFError, OSError):
                             message = None
+                    if message == ("started",):  # the job's own clock starts now
+                        slot.started, slot.acked = time.monotonic(), True
+                        continue
                     if message is not None:
                         status, files, reason = message
                         slot.job = None
                     elif slot.process.sentinel in ready or not slot.process.is_alive():
                         status, files, reason = "failed", [], "worker_died"
                         slots[index] = self._replace(slot)
-                    elif elapsed >= self.hard_limit_s:
+                    elif time.monotonic() >= slot.deadline(self.hard_limit_s):
                         status, files, reason = "failed", [], "timeout"
                         slots[index] = self._replace(slot)
                     else:
@@ -409,6 +421,7 @@ def _worker_main(conn, task: Task, common: dict) -> None:
             if job is None:
                 return
             client_id, fingerprint_ = job
+            conn.send(("started",))
             try:
                 folder = client_dir(out_dir, week, client_id)
                 manifest.forget(folder)
@@ -479,7 +492,11 @@ class _KernelTemplate:
             [sys.executable, "-c", "from reconnect_analysis.report.batch import "
              "_template_main; _template_main()", json.dumps(list(KERNEL_PRELOAD))],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-        if self.process.stdout.readline().strip() != b"ready":
+        import select
+
+        ready, _, _ = select.select([self.process.stdout], [], [], WORKER_START_S)
+        if not ready or self.process.stdout.readline().strip() != b"ready":
+            self.process.kill()
             raise RuntimeError("kernel template did not start")
 
     def spawn(self, cmd: list[str], *, cwd, env, log_path: str | None) -> _ForkedKernel:

@@ -21,6 +21,7 @@ def run(validated_dir, out, **kwargs):
     kwargs.setdefault("task", fake_task)
     kwargs.setdefault("progress", False)
     kwargs.setdefault("workers", 2)
+    kwargs.setdefault("fast_kernels", False)  # fake tasks start no kernels
     return batch.caseload(validated_dir, week=WEEK, out_dir=out, **kwargs)
 
 
@@ -237,7 +238,7 @@ sys.path.insert(0, {root!r})
 from reconnect_analysis.report import batch
 from tests.batch.fake_tasks import fake_task
 batch.caseload({folder!r}, week="2026-W47", out_dir={out!r}, task=fake_task, workers=1,
-               progress=False)
+               progress=False, fast_kernels=False)
 """
 
 

@@ -23,6 +23,7 @@ def fake_batch(monkeypatch):
 
     def caseload(*args, task=None, **kwargs):
         seen.update(kwargs, task=task)
+        kwargs.setdefault("fast_kernels", False)  # fake tasks start no kernels
         return real(*args, task=task or fake_task, **kwargs)
 
     monkeypatch.setattr(batch, "caseload", functools.wraps(real)(caseload))
