@@ -287,6 +287,8 @@ class _Slot:
     started: float = 0.0
     acked: bool = False
     """The worker said it began the job (its own start-up no longer counts)."""
+    runtime: str = ""
+    """The worker's private kernel folder (removed by the parent, even after a kill)."""
 
     def deadline(self, hard_limit_s: float) -> float:
         return self.started + hard_limit_s + (0.0 if self.acked else WORKER_START_S)
@@ -376,16 +378,19 @@ class _Runner:
 
     def _spawn(self) -> _Slot:
         parent_end, child_end = self.ctx.Pipe()
-        process = self.ctx.Process(target=_worker_main, args=(child_end, self.task, self.common),
+        runtime = tempfile.mkdtemp(prefix="reconnect-kernels-")
+        process = self.ctx.Process(target=_worker_main,
+                                   args=(child_end, self.task, self.common, runtime),
                                    daemon=True, name="reconnect-report-worker")
         process.start()
         child_end.close()
-        return _Slot(process, parent_end)
+        return _Slot(process, parent_end, runtime=runtime)
 
     def _replace(self, slot: _Slot) -> _Slot:
         _kill_tree(slot.process.pid)
         slot.process.join(timeout=5)
         slot.conn.close()
+        shutil.rmtree(slot.runtime, ignore_errors=True)
         return self._spawn()
 
     def _stop(self, slot: _Slot) -> None:
@@ -399,13 +404,13 @@ class _Runner:
             _kill_tree(slot.process.pid)
             slot.process.join(timeout=5)
         slot.conn.close()
+        shutil.rmtree(slot.runtime, ignore_errors=True)
 
 
-def _worker_main(conn, task: Task, common: dict) -> None:
+def _worker_main(conn, task: Task, common: dict, runtime: str) -> None:
     """Loop in a worker process: receive a client id, render, send back a status."""
     os.umask(0o077)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides what an interrupt means
-    runtime = tempfile.mkdtemp(prefix="reconnect-kernels-")
     os.environ["JUPYTER_RUNTIME_DIR"] = runtime
     fast = common.pop("fast_kernels", False)
     if fast:

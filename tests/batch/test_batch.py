@@ -29,10 +29,17 @@ def statuses(result):
     return {o.client_id: (o.status, o.reason) for o in result.outcomes}
 
 
-def test_failures_do_not_stop_the_batch_and_are_named(validated, tmp_path):
+def test_failures_do_not_stop_the_batch_and_are_named(validated, tmp_path, monkeypatch):
+    import tempfile
+
     folder = validated(["ok01", "boom02", "kill03", "ok04"],
                        risks=[("kill03", "2026-11-17", "self_harm_thoughts")])
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
     result = run(folder, tmp_path / "reports")
+    # kernel folders removed, also the killed worker's (pymp-*: multiprocessing's own)
+    assert list(scratch.glob("reconnect-kernels-*")) == []
     assert statuses(result) == {"ok01": ("ok", None), "boom02": ("failed", "cell_error"),
                                 "kill03": ("failed", "worker_died"), "ok04": ("ok", None)}
     assert result.exit_code == 1
