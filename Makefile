@@ -35,7 +35,7 @@ browser:
 ## Generate the demo caseload, validate it, render every report, print where they are
 demo: setup
 	$(VENV)/bin/reconnect demo --out $(DEMO_DIR)
-	$(VENV)/bin/reconnect pipeline $(DEMO_DIR) --out $(REPORTS_DIR)
+	$(VENV)/bin/reconnect pipeline $(DEMO_DIR) --out $(REPORTS_DIR) --format html,pdf
 
 ## Run the whole test suite (lint first)
 test: setup lint
@@ -47,7 +47,7 @@ lint: $(STAMP)
 
 ## Render the reports of the newest week of an export: make reports EXPORT=path
 reports: setup
-	$(VENV)/bin/reconnect pipeline $(EXPORT) --out $(REPORTS_DIR)
+	$(VENV)/bin/reconnect pipeline $(EXPORT) --out $(REPORTS_DIR) --format html,pdf
 
 ## Remove generated demo data and reports (keeps .venv)
 clean:

@@ -2,8 +2,8 @@
 
 How it runs
 -----------
-The validated folder is read once in the parent, which picks the clients (entries in the
-week, or a risk record in the safety window), computes each client's fingerprint and skips
+The validated folder is read once in the parent, which picks the clients (a check-in or a
+risk record in the safety window ending with the week), computes each client's fingerprint and skips
 clients whose finished reports match it (resume). The rest go to a small pool of long-lived
 worker processes (forked from a server that imported papermill/nbconvert once). A worker
 renders one client at a time by calling the per-client task (by default
@@ -170,8 +170,7 @@ def caseload(validated_dir: str | Path, *, week: str, out_dir: str | Path = "rep
     out_dir = Path(out_dir).resolve()
     week_dir = manifest.prepare_week_dir(out_dir, week)
     clients = triage.clients_for_week(data, week=week, settings=settings)
-    facts = triage.facts(data, week=week, settings=settings,
-                         clients=triage.overview_clients(data, week=week, settings=settings))
+    facts = triage.facts(data, week=week, settings=settings, clients=clients)
     flagged = facts["risk_answers"].map(len) + facts["red_flags"].map(len) > 0
     risky = set(facts.loc[flagged, "client_id"])
     with manifest.RunLock(week_dir):

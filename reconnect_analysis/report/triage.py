@@ -85,17 +85,20 @@ def safety_window(week: str, *, settings: Settings = DEFAULTS) -> tuple[pd.Times
 
 
 def clients_for_week(tables: Tables, *, week: str, settings: Settings = DEFAULTS) -> list[str]:
-    """Clients with entries in ``week`` plus clients with a risk record in the safety window.
+    """Clients whose report for ``week`` is due: anyone with a check-in or a risk record in
+    the safety window (``settings.risk_window_weeks`` weeks ending with ``week``).
 
+    A client who checked in earlier in the window but not this week still gets a report: it
+    says how long the check-ins have been missing, which is itself something to talk about.
     Risk records without a client id are not clients (see :func:`unattributed_risks`).
     Sorted, unique.
     """
-    monday, sunday = parse_week(week)
+    start, sunday = safety_window(week, settings=settings)
     ids: set[str] = set()
     entries = tables.entries
     if len(entries) and {"client_id", "date"} <= set(entries.columns):
         days = pd.to_datetime(entries["date"])
-        ids |= set(entries.loc[(days >= monday) & (days <= sunday), "client_id"].dropna())
+        ids |= set(entries.loc[(days >= start) & (days <= sunday), "client_id"].dropna())
     risks = _risks_in_window(tables, week=week, settings=settings)
     ids |= set(risks["client_id"].dropna())
     return sorted(str(client) for client in ids)
@@ -107,23 +110,10 @@ def unattributed_risks(tables: Tables, *, week: str, settings: Settings = DEFAUL
     return int(risks["client_id"].isna().sum())
 
 
-def overview_clients(tables: Tables, *, week: str, settings: Settings = DEFAULTS
-                     ) -> list[str]:
-    """:func:`clients_for_week` plus clients who checked in during the safety window but not
-    this week: they get no report, but the overview lists them (missing check-ins)."""
-    start, sunday = safety_window(week, settings=settings)
-    ids = set(clients_for_week(tables, week=week, settings=settings))
-    entries = tables.entries
-    if len(entries) and {"client_id", "date"} <= set(entries.columns):
-        days = pd.to_datetime(entries["date"])
-        ids |= set(entries.loc[(days >= start) & (days <= sunday), "client_id"].dropna())
-    return sorted(str(client) for client in ids)
-
-
 def facts(tables: Tables, *, week: str, settings: Settings = DEFAULTS,
           clients: list[str] | None = None) -> pd.DataFrame:
     """The numbers triage rests on, one row per client of :func:`clients_for_week` (or of
-    ``clients``, e.g. :func:`overview_clients`).
+    ``clients``).
 
     Returns
     -------

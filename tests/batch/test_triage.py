@@ -53,18 +53,16 @@ def test_safety_window_is_eight_whole_weeks():
 
 def test_clients_and_unattributed(caseload):
     # A, B, D have entries this week; C has a risk on 2026-10-01 (inside the window);
-    # E: entries two weeks ago and a flag after the week -> not a client of W47
-    assert triage.clients_for_week(caseload, week=WEEK) == ["A", "B", "C", "D"]
+    # E: entries on 2026-11-02/03, inside the window, so a report is due (missing check-ins)
+    assert triage.clients_for_week(caseload, week=WEEK) == ["A", "B", "C", "D", "E"]
     assert triage.unattributed_risks(caseload, week=WEEK) == 1
 
 
 def test_overview_also_lists_who_stopped_checking_in(caseload):
     # E checked in on 2026-11-02/03 (inside the safety window) but not this week
-    assert triage.overview_clients(caseload, week=WEEK) == ["A", "B", "C", "D", "E"]
-    facts = triage.facts(caseload, week=WEEK,
-                         clients=triage.overview_clients(caseload, week=WEEK))
+    facts = triage.facts(caseload, week=WEEK)
     ordered = triage.order(facts, report_status={"A": "ok", "B": "ok", "C": "ok", "D": "ok",
-                                                 "E": "none"})
+                                                 "E": "ok"})
     e = ordered.set_index("client_id").loc["E"]
     assert e["reasons"] == ["No check-in for 19 days (last on 2026-11-03)"]  # 22 - 3
     assert not e["report_missing"] and e["level"] == 5
@@ -92,8 +90,8 @@ def test_facts_by_hand(caseload):
 
 def test_order_and_reasons(caseload):
     ordered = triage.order(triage.facts(caseload, week=WEEK))
-    assert list(ordered["client_id"]) == ["C", "D", "A", "B"]
-    assert list(ordered["level"]) == [1, 2, 3, 5]
+    assert list(ordered["client_id"]) == ["C", "D", "A", "B", "E"]
+    assert list(ordered["level"]) == [1, 2, 3, 5, 5]
     reasons = dict(zip(ordered["client_id"], ordered["reasons"], strict=True))
     assert reasons["C"] == ["Risk answer: feeling unable to stay safe on 2026-10-01",
                             "No check-ins at all"]
@@ -109,12 +107,13 @@ def test_order_and_reasons(caseload):
 def test_risk_present_report_missing_comes_first(caseload):
     """S4: a client with a risk answer whose report failed is listed before everyone."""
     ordered = triage.order(triage.facts(caseload, week=WEEK),
-                           report_status={"A": "ok", "B": "failed", "C": "failed", "D": "ok"})
+                           report_status={"A": "ok", "B": "failed", "C": "failed", "D": "ok",
+                                          "E": "ok"})
     first = ordered.iloc[0]
     assert first["client_id"] == "C" and first["level"] == 0
     assert first["reasons"][0] == "Risk present, report missing"
     # B failed too, but has no risk: it keeps its place by concern
-    assert list(ordered["client_id"]) == ["C", "D", "A", "B"]
+    assert list(ordered["client_id"]) == ["C", "D", "A", "B", "E"]
     assert bool(ordered.set_index("client_id").loc["B", "report_missing"])
 
 
