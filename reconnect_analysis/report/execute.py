@@ -188,9 +188,14 @@ def check_complete(notebook: nbformat.NotebookNode, token: str) -> None:
                              reason="incomplete")
 
 
-def private_kernel_manager(socket_dir: Path, log_handle=None, *, transport: str = "ipc") -> type:
+def private_kernel_manager(socket_dir: Path, log_handle=None, *, transport: str = "ipc",
+                           cwd: str | Path | None = None) -> type:
     """An AsyncKernelManager class using Unix sockets in ``socket_dir`` (``transport="ipc"``)
     or TCP on 127.0.0.1 (``"tcp"``), and always this Python.
+
+    The kernel starts in ``cwd``. We do not use papermill's own ``cwd`` option for that: it
+    changes the working directory of the whole calling process while the notebook runs, so
+    two reports rendered at once in one process (threads) would pull each other's folders away.
 
     nbclient instantiates ``kernel_manager_class(config=...)`` itself, so the folder is bound
     into a small subclass made for this run. The kernel's own stdout/stderr (tracebacks may
@@ -226,6 +231,8 @@ def private_kernel_manager(socket_dir: Path, log_handle=None, *, transport: str 
             return self._kernel_spec
 
         async def _async_launch_kernel(self, kernel_cmd, **kw):
+            if cwd is not None:
+                kw["cwd"] = str(cwd)
             if log_handle is not None:
                 kw.setdefault("stdout", log_handle)
                 kw.setdefault("stderr", log_handle)
@@ -269,12 +276,12 @@ def run(template: Template, parameters: dict, *, work_dir: str | Path, timeout_s
         log_handle = open(work_dir / "kernel.log", "ab")  # noqa: SIM115 - closed in finally
         used = transport if os.name == "posix" else "tcp"
         engine_kwargs = {"kernel_manager_class": private_kernel_manager(
-            socket_dir, log_handle, transport=used)}
+            socket_dir, log_handle, transport=used, cwd=work_dir)}
         try:
             papermill.execute_notebook(
                 str(template.path), str(output), parameters=parameters,
                 kernel_name="python3", language="python", progress_bar=False,
-                log_output=False, start_timeout=start_timeout_s, cwd=str(work_dir),
+                log_output=False, start_timeout=start_timeout_s,
                 execution_timeout=timeout_s, **engine_kwargs,
             )
             break

@@ -114,6 +114,33 @@ def test_a_complete_run_uses_ipc_sockets_this_python_and_exact_values(tmp_path):
     assert (work / "report.ipynb").is_file()
 
 
+def test_the_kernel_runs_in_the_work_folder_and_the_caller_never_changes_folder(
+        tmp_path, monkeypatch):
+    """Two reports rendered at once in one process must not pull each other's working
+    folder away: the kernel gets its folder at launch, the calling process never chdirs."""
+    import os
+
+    moves = []
+    real_chdir = os.chdir
+
+    def record_chdir(path):
+        moves.append(str(path))
+        real_chdir(path)
+
+    template = execute.preflight(make_notebook(
+        tmp_path / "t.ipynb", "import os\nprint(os.getcwd())"))
+    work = tmp_path / "work"
+    work.mkdir()
+    before = os.getcwd()
+    monkeypatch.setattr(os, "chdir", record_chdir)
+    result = execute.run(template, {"run_token": "t"}, work_dir=work)
+    # cell 0: parameters, 1: papermill's injected parameters, 2: ours
+    assert result.notebook.cells[2].outputs[0]["text"].strip() == str(work)
+    # papermill may "change" to the folder it is already in; never anywhere else
+    assert set(moves) <= {before}
+    assert os.getcwd() == before
+
+
 def test_an_early_exit_is_not_complete(tmp_path):
     with pytest.raises(ReportError) as info:
         _run(tmp_path, "raise SystemExit(0)")  # spelled so the pre-flight lets it through
