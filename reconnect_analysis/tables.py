@@ -39,6 +39,7 @@ meta
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -69,14 +70,34 @@ class Tables:
 
 
 def save(tables: Tables, folder: str | Path) -> Path:
-    """Write every table as Parquet plus meta.json into ``folder`` (created 0700)."""
+    """Write every table as Parquet plus meta.json into ``folder``.
+
+    The tables hold client data: the folder (and any parent it has to create) is made 0700,
+    and every file is created 0600 from the start (not loosened by the umask, then fixed).
+    """
     folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    _private_folder(folder)
     for name in TABLE_NAMES:
-        getattr(tables, name).to_parquet(folder / f"{name}.parquet", index=False)
-    (folder / "meta.json").write_text(json.dumps(tables.meta, indent=2, sort_keys=True,
-                                                 default=str), encoding="utf-8")
+        with _private_file(folder / f"{name}.parquet") as handle:
+            getattr(tables, name).to_parquet(handle, index=False)
+    with _private_file(folder / "meta.json") as handle:
+        handle.write(json.dumps(tables.meta, indent=2, sort_keys=True,
+                                default=str).encode("utf-8"))
     return folder
+
+
+def _private_folder(folder: Path) -> None:
+    missing = [p for p in (folder, *folder.parents) if not p.exists()]
+    for path in reversed(missing):
+        path.mkdir(mode=0o700, exist_ok=True)
+        os.chmod(path, 0o700)
+    os.chmod(folder, 0o700)
+
+
+def _private_file(path: Path):
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)  # an existing file keeps its old mode otherwise
+    return os.fdopen(fd, "wb")
 
 
 def load(folder: str | Path) -> Tables:
