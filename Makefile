@@ -49,6 +49,7 @@ lint: $(STAMP)
 reports: setup
 	$(VENV)/bin/reconnect pipeline $(EXPORT) --out $(REPORTS_DIR) --format html,pdf
 
-## Remove generated demo data and reports (keeps .venv)
+## Remove the demo data, validated tables and reports, all of which hold client data (keeps .venv)
 clean:
-	rm -rf $(DEMO_DIR) $(REPORTS_DIR)/*/ .pytest_cache
+	rm -rf $(DEMO_DIR) validated $(REPORTS_DIR)/*/ $(REPORTS_DIR)/.validated $(REPORTS_DIR)/.failed \
+	  $(REPORTS_DIR)/.locks screenshots benchmarks/out .pytest_cache
