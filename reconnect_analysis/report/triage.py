@@ -42,6 +42,9 @@ NUMBNESS_RISE = 1.0
 MIN_DAYS_FOR_CHANGE = 3
 """Logged days needed in each of the two weeks before a change is named."""
 
+DATE_UNREADABLE = "date unreadable"
+"""Stands for the date of a risk record whose date could not be read (its ``date`` is NaT)."""
+
 CUE_FIELDS = ("cue_body", "cue_sensory", "cue_connection", "cue_meaning")
 
 LEVEL_RISK_REPORT_MISSING = 0
@@ -120,7 +123,8 @@ def facts(tables: Tables, *, week: str, settings: Settings = DEFAULTS,
     pandas.DataFrame
         Columns (``FACT_COLUMNS``): ``client_id``; ``has_entries_in_week`` (bool);
         ``risk_answers`` and ``red_flags`` (lists of ``(date "YYYY-MM-DD", field, status)``
-        in the safety window, oldest first); ``days_logged_week`` (0-7);
+        in the safety window; a record whose date could not be read has ``DATE_UNREADABLE``
+        instead of a date and comes first, then oldest first); ``days_logged_week`` (0-7);
         ``numbness_mean_week`` / ``numbness_mean_prev`` (0-10, NaN when nothing logged);
         ``numb_days_14d`` / ``logged_days_14d`` (days, last ``settings.window_days`` days
         to Sunday); ``persistent`` (True/False, or None when too few days are logged);
@@ -149,8 +153,10 @@ def facts(tables: Tables, *, week: str, settings: Settings = DEFAULTS,
         logged_days = int(logged_window.sum())
         persistent = (None if logged_days < settings.min_logged_days_in_window
                       else bool(numb_days * 2 > logged_days))
-        client_risks = risks[risks["client_id"] == client].sort_values(["date", "field"])
-        risk_rows = [(day.strftime("%Y-%m-%d"), str(field), str(status)) for day, field, status
+        client_risks = risks[risks["client_id"] == client].sort_values(
+            ["date", "field"], na_position="first")  # an unreadable date is shown first
+        risk_rows = [(DATE_UNREADABLE if pd.isna(day) else day.strftime("%Y-%m-%d"),
+                      str(field), str(status)) for day, field, status
                      in zip(client_risks["date"], client_risks["field"], client_risks["status"],
                             strict=True)]
         last = upto["date"].max() if len(upto) else None
@@ -200,9 +206,9 @@ def concerns(row: dict, *, settings: Settings = DEFAULTS) -> list[tuple[int, str
             words = RISK_WORDS.get(field, field.replace("_", " "))
             parts = []
             if by_field.get(field):
-                parts.append(f"on {day_ranges(by_field[field])}")
+                parts.append(_when(by_field[field]))
             if unreadable.get(field):
-                parts.append(f"unreadable answer (review) on {day_ranges(unreadable[field])}")
+                parts.append(f"unreadable answer (review) {_when(unreadable[field])}")
             found.append((LEVEL_RISK, f"{label}: {words} {'; '.join(parts)}"))
     if row["persistent"] is True:
         found.append((LEVEL_PERSISTENT,
@@ -273,6 +279,17 @@ def order(rows: pd.DataFrame, *, report_status: dict[str, str] | None = None,
             .drop(columns="_n").reset_index(drop=True))
 
 
+def _when(days: list[str]) -> str:
+    """``"on 2026-11-20"``; a record whose date could not be read says so and is never
+    given a date: ``"(date unreadable)"`` or ``"(date unreadable) and on 2026-11-20"``."""
+    dated = [d for d in days if d != DATE_UNREADABLE]
+    if len(dated) == len(days):
+        return f"on {day_ranges(dated)}"
+    undated = len(days) - len(dated)
+    text = f"({DATE_UNREADABLE}{'' if undated == 1 else f', {undated} answers'})"
+    return f"{text} and on {day_ranges(dated)}" if dated else text
+
+
 def day_ranges(days: list[str]) -> str:
     """Dates as short runs: ``["2026-11-16", "2026-11-17", "2026-11-18", "2026-11-20"]`` ->
     ``"2026-11-16 to 2026-11-18, 2026-11-20"`` (sorted, duplicates once)."""
@@ -331,12 +348,12 @@ def _risks_in_window(tables: Tables, *, week: str, settings: Settings,
         out["field"] = "risk"
     if "status" not in out.columns:
         out["status"] = "positive"
-    # A risk record without a date cannot be placed in a week: it is kept (never lost).
+    # A risk record without a readable date cannot be placed in a week: it is kept (never
+    # lost) in every week's safety window, and its date stays NaT (never invented).
     inside = out["date"].isna() | ((out["date"] >= start) & (out["date"] <= end))
     out = out[inside]
     if attributed:
         out = out[out["client_id"].notna()]
-        out = out.assign(date=out["date"].fillna(end))
     return out[["client_id", "date", "field", "status"]]
 
 

@@ -200,3 +200,31 @@ def test_persistence_agrees_with_metrics_duration(tmp_path):
         assert row["numb_days_14d"] == other["numb_days_14"], client
         expected = None if pd.isna(other["persistent"]) else bool(other["persistent"])
         assert row["persistent"] == expected, client
+
+
+def test_unreadable_date_is_never_invented_and_comes_first():
+    entries = pd.DataFrame([entry("C1", day(20), 5)])
+    risks = pd.DataFrame([
+        {"client_id": "C1", "date": day(18), "field": "unsafe", "status": "positive"},
+        {"client_id": "C1", "date": pd.NaT, "field": "self_harm_thoughts",
+         "status": "positive", "raw_date": "2026-13-45"},
+    ])
+    tables = Tables(entries=entries, risks=risks)
+    assert triage.clients_for_week(tables, week=WEEK) == ["C1"]
+    row = triage.facts(tables, week=WEEK).iloc[0]
+    assert row["risk_answers"] == [(triage.DATE_UNREADABLE, "self_harm_thoughts", "positive"),
+                                   ("2026-11-18", "unsafe", "positive")]
+    ordered = triage.order(triage.facts(tables, week=WEEK))
+    assert ordered.loc[0, "level"] == triage.LEVEL_RISK
+    assert ordered.loc[0, "reasons"][:2] == [
+        "Risk answer: self-harm thoughts (date unreadable)",
+        "Risk answer: feeling unable to stay safe on 2026-11-18"]
+    assert "2026-11-22" not in " ".join(ordered.loc[0, "reasons"])
+    # still inside every week's safety window, never dated to the window's end
+    later = triage.order(triage.facts(tables, week="2027-W10"))
+    assert later.loc[0, "reasons"][0] == "Risk answer: self-harm thoughts (date unreadable)"
+
+
+def test_unreadable_date_with_dated_answers_of_the_same_field():
+    text = triage._when(["2026-11-20", triage.DATE_UNREADABLE, triage.DATE_UNREADABLE])
+    assert text == "(date unreadable, 2 answers) and on 2026-11-20"
