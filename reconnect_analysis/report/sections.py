@@ -291,9 +291,18 @@ def safety(risks: pd.DataFrame, *, ctx: ReportContext,
     parts = []
     window = (f"the last {ctx.settings.risk_window_weeks} weeks "
               f"({day(ctx.window_start)} – {day(ctx.sunday)})")
-    if rows.empty:
+    asked, not_asked = risk_questions(ctx.tables)
+    gap = checkin_warning(checkin, ctx)
+    if rows.empty and not asked:
+        parts.append('<p class="rc-warning"><strong>⚠ Risk not checked: this export carries no '
+                     "risk questions</strong> (self-harm thoughts, feeling unable to stay safe, "
+                     "hopelessness, red flags). No risk answers were found because none were "
+                     "asked, so risk cannot be ruled out from this export; ask the client "
+                     "directly.</p>")
+    elif rows.empty:
+        among = " among the questions this export asks" if not_asked else ""
         parts.append('<p class="rc-clear-line"><strong>None reported:</strong> no risk answers '
-                     f"or red flags in {window}.</p>")
+                     f"or red flags{among} in {window}.</p>")
     else:
         n_new = int(rows["new_this_week"].sum())
         parts.append(
@@ -305,11 +314,44 @@ def safety(risks: pd.DataFrame, *, ctx: ReportContext,
             formats={"date": day}, raw=("badge",), css="rc-safety-table",
             caption="Newest first. NEW = logged during this report's week. Answers recovered "
                     "from rows that failed validation are included."))
-    gap = checkin_warning(checkin, ctx)
+    if asked and not_asked:
+        listed = "; ".join(esc(FIELD_LABELS.get(f, f)) for f in not_asked)
+        parts.append(f'<p class="rc-warning">⚠ Not asked in this export: {listed}. These cannot '
+                     "be ruled out from it.</p>")
     if gap is not None:
         parts.append(f'<p class="rc-warning">⚠ {gap}</p>')
+    if not rows.empty:
+        classes = "rc-alerting"
+    elif asked and not not_asked and gap is None:
+        classes = "rc-clear"
+    else:
+        classes = "rc-unknown"
     return section("safety", "1. Safety first: risk answers and red flags", "".join(parts),
-                   classes="rc-clear" if rows.empty else "rc-alerting")
+                   classes=classes)
+
+
+DAILY_RISK_FIELDS = ("self_harm_thoughts", "unsafe", "hopelessness", "flag_dissociation",
+                     "flag_psychotic", "flag_cannot_self_care", "flag_head_injury")
+SCREEN_RISK_FIELDS = {"risk_self_harm": "self_harm_thoughts",
+                      "risk_hopelessness": "hopelessness", "risk_dangerous_coping": None}
+"""Weekly-screen risk columns and the daily question each one also covers (None: none)."""
+
+
+def risk_questions(tables: Tables) -> tuple[list[str], list[str]]:
+    """Which risk questions the export carries: ``(asked, not_asked)`` field names.
+
+    A question is asked when its column is in ``tables.entries`` (daily) or, for the weekly
+    screen's ``risk_*`` columns, in ``tables.weekly_screen``. ``not_asked`` lists the daily
+    risk questions and red flags that neither table carries. Column presence is what counts:
+    validation keeps only the columns an export has.
+    """
+    entry_cols = set(getattr(tables.entries, "columns", []))
+    screen_cols = set(getattr(tables.weekly_screen, "columns", []))
+    asked = [f for f in DAILY_RISK_FIELDS if f in entry_cols]
+    asked += [f for f in SCREEN_RISK_FIELDS if f in screen_cols]
+    covered = set(asked) | {SCREEN_RISK_FIELDS[f] for f in asked if f in SCREEN_RISK_FIELDS}
+    not_asked = [f for f in DAILY_RISK_FIELDS if f not in covered]
+    return asked, not_asked
 
 
 def risk_rows(risks: pd.DataFrame, ctx: ReportContext) -> pd.DataFrame:

@@ -62,17 +62,51 @@ def test_risk_rows_window_order_new_flag_and_quarantine_badge():
     assert len(sections.risk_rows(risks, ctx(risk_window_weeks=2))) == 3
 
 
+def _ctx_with(entries_columns, screen_columns=()):
+    base = ctx()
+    entries = pd.DataFrame(columns=["client_id", "date", "numbness", *entries_columns])
+    screen = pd.DataFrame(columns=list(screen_columns))
+    tables = sections.Tables(entries=entries, weekly_screen=screen)
+    return sections.replace(base, tables=tables)
+
+
+ALL_RISK = list(sections.DAILY_RISK_FIELDS)
+GREEN = 'class="rc-section rc-safety rc-clear"'
+
+
 def test_safety_section_says_none_reported_and_warns_about_silence():
+    quiet = pd.DataFrame([{"last_logged": WEEK_SUN, "days_since": 0, "alert": False}])
+    html = sections.safety(pd.DataFrame(), ctx=_ctx_with(ALL_RISK), checkin=quiet)
+    assert html.startswith('<section id="rc-safety"')
+    assert "None reported:" in html and GREEN in html and "rc-warning" not in html
+    # a check-in gap: the warning shows and the box is no longer green
     checkin = pd.DataFrame([{"last_logged": pd.Timestamp("2026-11-18"), "days_since": 4,
                              "alert": True}])
-    html = sections.safety(pd.DataFrame(), ctx=ctx(), checkin=checkin)
-    assert html.startswith('<section id="rc-safety"')
-    assert "None reported:" in html and "rc-clear" in html
+    html = sections.safety(pd.DataFrame(), ctx=_ctx_with(ALL_RISK), checkin=checkin)
     assert "No check-in for 4 days: the last one was on Wed 18 Nov 2026" in html
-    quiet = pd.DataFrame([{"last_logged": WEEK_SUN, "days_since": 0, "alert": False}])
-    assert "rc-warning" not in sections.safety(pd.DataFrame(), ctx=ctx(), checkin=quiet)
+    assert GREEN not in html and "rc-unknown" in html
     assert "No check-in logged up to" in sections.safety(pd.DataFrame(), ctx=ctx(),
                                                          checkin=None)
+
+
+def test_safety_section_never_green_when_the_export_asks_no_risk_questions():
+    quiet = pd.DataFrame([{"last_logged": WEEK_SUN, "days_since": 0, "alert": False}])
+    html = sections.safety(pd.DataFrame(), ctx=_ctx_with([]), checkin=quiet)
+    assert GREEN not in html and "None reported" not in html
+    assert "this export carries no risk questions" in html
+    assert "risk cannot be ruled out" in html and "rc-warning" in html
+    # some asked: says which are not, and stays amber
+    html = sections.safety(pd.DataFrame(), ctx=_ctx_with(["self_harm_thoughts", "hopelessness"]),
+                           checkin=quiet)
+    assert "among the questions this export asks" in html and GREEN not in html
+    assert "Not asked in this export: Felt unable to stay safe; Severe dissociation" in html
+    assert "Thoughts of self-harm;" not in html
+    # the weekly screen's risk columns count as asked (and cover their daily question)
+    asked, not_asked = sections.risk_questions(sections.Tables(
+        entries=pd.DataFrame(columns=["client_id"]),
+        weekly_screen=pd.DataFrame(columns=["risk_self_harm"])))
+    assert asked == ["risk_self_harm"] and "self_harm_thoughts" not in not_asked
+    assert len(not_asked) == 6
 
 
 def test_settings_overrides_round_trip_and_unknown_names_are_refused():
