@@ -660,30 +660,99 @@ def data_quality(sufficiency: pd.DataFrame, *, ctx: ReportContext,
             parts.append(f" Prompts answered: {esc(row.get('prompts_answered'))} of "
                          f"{esc(row.get('prompts_sent'))}.")
         parts.append("</p>")
-    quarantine = ctx.tables.quarantine
-    if quarantine is not None and not quarantine.empty and "reason" in quarantine:
-        scope = ("for this client" if "client_id" in quarantine
-                 else "in the whole export (rows cannot be linked to a client)")
-        counts = quarantine["reason"].astype(str).value_counts().sort_index()
-        listed = ", ".join(f"{esc(reason)}: {count}" for reason, count in counts.items())
-        parts.append(f"<p>Entries set aside by validation {scope}: "
-                     f"<strong>{len(quarantine)}</strong> ({listed}).</p>")
-    else:
-        parts.append("<p>Entries set aside by validation: none.</p>")
+    parts.extend(_quarantine_lines(ctx))
     if risks is not None and not risks.empty and "from_quarantine" in risks:
         rescued = int(risks["from_quarantine"].fillna(False).astype(bool).sum())
         if rescued:
-            parts.append(f"<p>{rescued} risk answer(s) came from set-aside rows and are shown in "
-                         "section 1.</p>")
+            parts.append(f"<p>{_count(rescued, 'risk answer')} came from set-aside rows and "
+                         "are shown in section 1.</p>")
     fixes = (ctx.tables.meta or {}).get("fixes") or []
     if fixes:
-        parts.append("<p>What the import fixed:</p><ul>"
+        parts.append("<p>What the import fixed in the whole export file (all clients, not only "
+                     "this one):</p><ul>"
                      + "".join(f"<li>{esc(f)}</li>" for f in fixes[:12]) + "</ul>")
     if missingness is not None and not missingness.empty and "stated" in missingness:
         for sentence in missingness.loc[missingness["stated"].fillna(False).astype(bool),
                                         "sentence"]:
             parts.append(f'<p class="rc-warning">{esc(sentence)}</p>')
     return section("quality", "10. Data quality", "".join(parts))
+
+
+REASON_WORDS = {
+    "not_a_number": "was not a number",
+    "out_of_range": "was out of range",
+    "missing": "was missing",
+    "bad_format": "was in an unreadable format",
+    "bad_time": "was not a readable time",
+    "bad_timestamp": "was not a readable date and time",
+    "unknown_value": "had an unknown value",
+    "not_monday": "was not a Monday",
+    "truncated_text": "was cut short",
+    "unreadable_boolean": "was not a readable yes/no",
+}
+REASON_PHRASES = {"duplicate": "duplicate entry", "conflict": "conflicting entries for one time"}
+
+
+def reason_text(reason, column=None) -> str:
+    """A validation reason code in plain words (not escaped).
+
+    >>> reason_text("not_a_number:numbness")
+    'numbness was not a number'
+    >>> reason_text("duplicate")
+    'duplicate entry'
+    """
+    code, _, named = str(reason).partition(":")
+    code = code.strip()
+    where = (named or ("" if column is None or _is_missing(column) else str(column))).strip()
+    if code in REASON_PHRASES:
+        return REASON_PHRASES[code]
+    words = REASON_WORDS.get(code)
+    if words is None:
+        plain = code.replace("_", " ")
+        return f"{where.replace('_', ' ')}: {plain}" if where else plain
+    return f"{where.replace('_', ' ')} {words}" if where else f"a value {words}"
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def _quarantine_lines(ctx: ReportContext) -> list[str]:
+    """Rows set aside, cells blanked and cells fixed, for this client (distinct rows)."""
+    frame = ctx.tables.quarantine
+    if frame is None or frame.empty or "reason" not in frame:
+        return ["<p>Entries set aside by validation: none.</p>"]
+    if "client_id" in frame:
+        frame = frame[frame["client_id"].astype("string") == str(ctx.client_id)]
+        scope = "for this client"
+    else:
+        scope = "in the whole export (rows cannot be linked to a client)"
+    action = (frame["action"].astype("string").fillna("quarantine") if "action" in frame
+              else pd.Series("quarantine", index=frame.index, dtype="string"))
+    keys = [c for c in ("source_file", "source_row") if c in frame]
+    column = frame["column"] if "column" in frame else pd.Series(None, index=frame.index)
+    frame = frame.assign(_why=[reason_text(r, c) for r, c in
+                               zip(frame["reason"], column, strict=True)])
+    lines = []
+    set_aside = frame[action == "quarantine"]
+    n_rows = len(set_aside.drop_duplicates(keys)) if keys else len(set_aside)
+    if n_rows:
+        per_reason = (set_aside.drop_duplicates([*keys, "_why"]) if keys else set_aside)
+        counts = per_reason["_why"].value_counts().sort_index()
+        listed = "; ".join(f"{esc(why)}: {count}" for why, count in counts.items())
+        lines.append(f"<p>Entries set aside by validation {scope}: <strong>"
+                     f"{_count(n_rows, 'row')}</strong> (why, rows per reason: {listed}).</p>")
+    else:
+        lines.append(f"<p>Entries set aside by validation {scope}: none.</p>")
+    for kind, words in (("blank", "left blank because the answer could not be read (the rest "
+                                  "of the entry was kept)"),
+                        ("fix", "corrected by the import")):
+        cells = frame[action == kind]
+        if len(cells):
+            counts = cells["_why"].value_counts().sort_index()
+            listed = "; ".join(f"{esc(why)}: {count}" for why, count in counts.items())
+            lines.append(f"<p>{_count(len(cells), 'cell')} {scope} {words} ({listed}).</p>")
+    return lines
 
 
 def provenance(ctx: ReportContext, *, package_version: str) -> Html:

@@ -170,3 +170,28 @@ def test_an_error_on_stderr_is_never_silently_dropped(text):
     with pytest.raises(ReportError) as info:
         render.clean_outputs(notebook)
     assert info.value.reason == "cell_error"
+
+
+def test_data_quality_counts_distinct_set_aside_rows_of_this_client():
+    quarantine = pd.DataFrame({
+        "source_file": ["e.csv"] * 6,
+        "source_row": [5, 5, 8, 9, 9, 12],
+        "client_id": ["R-7", "R-7", "R-7", "R-7", "R-7", "C01"],
+        "table": ["entries"] * 6,
+        "column": ["numbness", "arousal", "date", "sleep_hours", "wake_time", "numbness"],
+        "value": ["x", "y", "z", "?", "25:00", "q"],
+        "reason": ["not_a_number:numbness", "out_of_range:arousal", "duplicate",
+                   "not_a_number:sleep_hours", "bad_time:wake_time", "not_a_number:numbness"],
+        "action": ["quarantine", "quarantine", "quarantine", "blank", "blank", "quarantine"]})
+    base = ctx()
+    tables = sections.replace(base.tables, quarantine=quarantine,
+                              meta={"fixes": ["e.csv: trimmed spaces in 40 cells"]})
+    html = sections.data_quality(pd.DataFrame(), ctx=sections.replace(base, tables=tables))
+    assert "for this client: <strong>2 rows</strong>" in html  # rows 5 and 8, not 3 problems
+    assert "numbness was not a number: 1; arousal was out of range: 1" not in html  # sorted
+    assert "arousal was out of range: 1; duplicate entry: 1; numbness was not a number: 1" in html
+    assert "2 cells for this client left blank" in html
+    assert "sleep hours was not a number: 1" in html and "wake time was not a readable time" in html
+    assert "not_a_number" not in html
+    assert "whole export file (all clients, not only this one)" in html
+    assert sections.reason_text("mystery_code") == "mystery code"
