@@ -129,11 +129,17 @@ def _event_marks(figure, events: pd.DataFrame) -> int:
     return shown
 
 
-def adherence_weekly(weekly: pd.DataFrame) -> Chart:
-    """Section 4: share of answered days with each cue done, per ISO week (``adherence.weekly``)."""
+def adherence_weekly(weekly: pd.DataFrame, *, carried: bool = True) -> Chart:
+    """Section 4: share of answered days with each cue done, per ISO week (``adherence.weekly``).
+
+    ``carried=False`` (no cue columns in the export): an empty chart that says so.
+    """
     import plotly.graph_objects as go
 
     figure = _figure(280)
+    if not carried:
+        return Chart(figure, "Weekly practice: this export carries no practice data, so there "
+                             "is nothing to chart.")
     frame = weekly[weekly["cue"] != "any"]
     for cue, rows in frame.groupby("cue", sort=False):
         figure.add_trace(go.Bar(
@@ -151,11 +157,17 @@ def adherence_weekly(weekly: pd.DataFrame) -> Chart:
     return Chart(figure, caption)
 
 
-def shifts(days: pd.DataFrame, *, trend_sentence: str = "") -> Chart:
-    """Section 5: daily micro-shift score and interest (``metrics.shifts.daily``)."""
+def shifts(days: pd.DataFrame, *, trend_sentence: str = "", carried: bool = True) -> Chart:
+    """Section 5: daily micro-shift score and interest (``metrics.shifts.daily``).
+
+    ``carried=False`` (no micro-shift columns in the export): an empty chart that says so.
+    """
     import plotly.graph_objects as go
 
     figure = _figure(280)
+    if not carried:
+        return Chart(figure, "Micro-shifts per day: this export carries no micro-shift data, "
+                             "so there is nothing to chart.")
     figure.add_trace(go.Scatter(
         x=_dates(days["date"]), y=_values(days["shift_score"]), mode="lines+markers",
         name="micro-shift score (0-10)", line={"color": COLOURS["shift"], "width": 2},

@@ -470,8 +470,32 @@ def practice_grid(days: pd.DataFrame) -> str:
             f"<tbody>{''.join(rows)}</tbody></table>")
 
 
-def adherence(days: pd.DataFrame, block: pd.DataFrame) -> Html:
-    """Section 4 (head): the 14-day grid and the current block's progress."""
+NO_PRACTICE = ("This export carries no practice data (no answers about the four daily "
+               "cues), so practice cannot be shown or counted.")
+NO_SHIFTS = ("This export carries no micro-shift data (no answers about small signs of "
+             "return), so micro-shifts cannot be shown or counted.")
+
+
+def export_carries(tables: Tables) -> dict[str, bool]:
+    """Whether the export has any practice (``cue_*``) and micro-shift (``shift_*``,
+    ``interest_pct``) columns at all: ``{"practice": bool, "shifts": bool}``.
+
+    Validation keeps only the columns an export has, so a missing column means the question
+    was never asked (not that the client skipped it).
+    """
+    columns = [str(c) for c in getattr(tables.entries, "columns", [])]
+    return {"practice": any(c.startswith("cue_") for c in columns),
+            "shifts": any(c.startswith("shift_") or c == "interest_pct" for c in columns)}
+
+
+def adherence(days: pd.DataFrame, block: pd.DataFrame, *, carried: bool = True) -> Html:
+    """Section 4 (head): the 14-day grid and the current block's progress.
+
+    ``carried=False`` (no cue columns in the export) says so instead of counting zeros.
+    """
+    if not carried:
+        return section("adherence", "4. Practice adherence",
+                       f'<p class="rc-muted">{esc(NO_PRACTICE)}</p>')
     line = ""
     row = None if block is None or block.empty else block.iloc[0]
     if row is not None:
@@ -489,9 +513,21 @@ LINK_COLUMNS = {"cue_text": "Cue", "lag_text": "When", "n_days": "Days", "rho": 
                 "interval": "Interval", "verdict": "Verdict"}
 
 
-def association(link: pd.DataFrame, *, confidence: float) -> Html:
-    """Section 5 (head): practice vs micro-shifts per cue, same day and next day."""
-    if link is None or link.empty:
+def association(link: pd.DataFrame, *, confidence: float,
+                carries: dict | None = None) -> Html:
+    """Section 5 (head): practice vs micro-shifts per cue, same day and next day.
+
+    ``carries`` (:func:`export_carries`): when the export has no practice or no micro-shift
+    data, the section says so instead of showing an empty comparison.
+    """
+    carries = carries or {"practice": True, "shifts": True}
+    missing = [text for key, text in (("practice", NO_PRACTICE), ("shifts", NO_SHIFTS))
+               if not carries.get(key, True)]
+    if missing:
+        body = "".join(f'<p class="rc-muted">{esc(t)}</p>' for t in missing)
+        body += ('<p class="rc-muted">Whether practice goes with micro-shifts cannot be looked '
+                 "at without both.</p>")
+    elif link is None or link.empty:
         body = '<p class="rc-muted">No practice and micro-shift answers to compare yet.</p>'
     else:
         frame = link.copy()

@@ -140,8 +140,18 @@ def numbness_duration(duration: pd.DataFrame) -> Statement:
     return Statement("duration", text + ".", f"counted: {logged} of 14 days logged")
 
 
-def adherence(weekly: pd.DataFrame, block: pd.DataFrame, *, week_start) -> Statement:
-    """This week's practice (cue ``any``) and the current block's restarts."""
+NO_PRACTICE_TEXT = "this export carries no practice data (no answers about the four cues)"
+NO_SHIFTS_TEXT = "this export carries no micro-shift data"
+
+
+def adherence(weekly: pd.DataFrame, block: pd.DataFrame, *, week_start,
+              carried: bool = True) -> Statement:
+    """This week's practice (cue ``any``) and the current block's restarts.
+
+    ``carried=False``: the export has no cue columns, which is said instead of counting.
+    """
+    if not carried:
+        return Statement("adherence", f"Practice: {NO_PRACTICE_TEXT}.", "not asked")
     row = _row(weekly, cue="any", week_start=pd.Timestamp(week_start))
     if row is None or not int(num(row.get("days_answered")) or 0):
         return Statement("adherence", "Practice: no practice answers logged this week.",
@@ -163,8 +173,20 @@ def adherence(weekly: pd.DataFrame, block: pd.DataFrame, *, week_start) -> State
     return Statement("adherence", text + ".", certainty)
 
 
-def link(link_rows: pd.DataFrame) -> Statement:
-    """Practice vs micro-shifts (``metrics.association.link``): the clearest finding."""
+def link(link_rows: pd.DataFrame, *, carries: dict | None = None) -> Statement:
+    """Practice vs micro-shifts (``metrics.association.link``): the clearest finding.
+
+    ``carries`` (``sections.export_carries``): without practice or micro-shift data in the
+    export, says so instead of "not enough paired days yet".
+    """
+    carries = carries or {}
+    missing = [f"no {name} data" for key, name in (("practice", "practice"),
+                                                    ("shifts", "micro-shift"))
+               if not carries.get(key, True)]
+    if missing:
+        return Statement("link", "Practice and micro-shifts: this export carries "
+                         + " and ".join(missing) + ", so no link can be looked for.",
+                         "not asked")
     if link_rows is None or link_rows.empty:
         return Statement("link", "Practice and micro-shifts: no paired days to compare yet.",
                          NOT_ENOUGH)
@@ -241,14 +263,16 @@ def data_quality(sufficiency: pd.DataFrame, missingness: pd.DataFrame | None = N
 
 
 def summary(*, slopes, duration, weekly, block, link_rows, fuel_weeks, sufficiency,
-            missingness=None, week_start) -> list[Statement]:
+            missingness=None, week_start, carries: dict | None = None) -> list[Statement]:
     """Section 2: six short statements in a fixed order (numbness, duration, practice,
-    link, fuel, data)."""
+    link, fuel, data). ``carries``: ``sections.export_carries`` (default: all carried)."""
+    carries = carries or {}
     return [
         numbness_trend(slopes),
         numbness_duration(duration),
-        adherence(weekly, block, week_start=week_start),
-        link(link_rows),
+        adherence(weekly, block, week_start=week_start,
+                  carried=carries.get("practice", True)),
+        link(link_rows, carries=carries),
         fuel(fuel_weeks, week_start=week_start),
         data_quality(sufficiency, missingness),
     ]
@@ -332,9 +356,14 @@ def adherence_gap(weekly: pd.DataFrame, *, week_start) -> str | None:
             "a smaller version.")
 
 
+NO_PRACTICE_POINT = ("This export carries no practice data: ask whether the client is "
+                     "trying any of the four daily cues (movement, a sensory moment, a small "
+                     "contact, a values-based action).")
+
+
 def talking_points(*, risks: pd.DataFrame, checkin: pd.DataFrame | None, week_over_week,
                    weekly, events: pd.DataFrame, week_start, week_end,
-                   n_strengths: int = 0) -> list[str]:
+                   n_strengths: int = 0, carries: dict | None = None) -> list[str]:
     """Section 9: three short points for the next session, by rule, in priority order.
 
     1. anything flagged (risk answers this week or in the window, a check-in gap);
@@ -376,7 +405,10 @@ def talking_points(*, risks: pd.DataFrame, checkin: pd.DataFrame | None, week_ov
     if len(points) < 3 and n_strengths:
         points.append(f"Start from what went well: {n_strengths} moment(s) of return this "
                       "week (section 8).")
-    for fallback in FALLBACK_POINTS:
+    fallbacks = list(FALLBACK_POINTS)
+    if not (carries or {}).get("practice", True):
+        fallbacks[0] = NO_PRACTICE_POINT
+    for fallback in fallbacks:
         if len(points) >= 3:
             break
         points.append(fallback)

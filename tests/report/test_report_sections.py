@@ -195,3 +195,20 @@ def test_data_quality_counts_distinct_set_aside_rows_of_this_client():
     assert "not_a_number" not in html
     assert "whole export file (all clients, not only this one)" in html
     assert sections.reason_text("mystery_code") == "mystery code"
+
+
+def test_sections_4_and_5_say_when_the_export_carries_no_practice_data():
+    from reconnect_analysis.report import charts
+
+    tables = sections.Tables(entries=pd.DataFrame(columns=["client_id", "date", "numbness"]))
+    carries = sections.export_carries(tables)
+    assert carries == {"practice": False, "shifts": False}
+    assert sections.export_carries(make_tables()) == {"practice": True, "shifts": True}
+    block = pd.DataFrame([{"day_in_block": 2, "block_number": 2, "restarts": 0}])
+    html = sections.adherence(pd.DataFrame(), block, carried=False)
+    assert "carries no practice data" in html
+    assert "Day <strong>" not in html and "restarting" not in html
+    html = sections.association(pd.DataFrame(), confidence=0.95, carries=carries)
+    assert "carries no practice data" in html and "carries no micro-shift data" in html
+    assert "nothing to chart" in charts.adherence_weekly(pd.DataFrame(), carried=False).caption
+    assert "nothing to chart" in charts.shifts(pd.DataFrame(), carried=False).caption

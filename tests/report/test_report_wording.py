@@ -163,3 +163,20 @@ def test_strengths_keep_days_with_shifts_and_notes_that_mention_them():
         (18, [], "a laugh with Sam"),
         (17, ["shoulders dropped", "responded to someone"], "walked"),
     ]
+
+
+def test_no_practice_or_shift_data_in_the_export_is_said_not_counted_as_zero():
+    none = {"practice": False, "shifts": False}
+    statement = wording.adherence(pd.DataFrame(), pd.DataFrame([{"day_in_block": 2}]),
+                                  week_start=MON, carried=False)
+    assert statement.text == ("Practice: this export carries no practice data (no answers "
+                              "about the four cues).")
+    assert "day 2" not in statement.text and "restart" not in statement.text
+    assert "carries no practice data" in wording.link(pd.DataFrame(), carries=none).text
+    assert "carries no micro-shift data" in wording.link(
+        pd.DataFrame(), carries={"practice": True, "shifts": False}).text
+    points = wording.talking_points(risks=pd.DataFrame(), checkin=None, week_over_week=None,
+                                    weekly=pd.DataFrame(), events=pd.DataFrame(),
+                                    week_start=MON, week_end=SUN, carries=none)
+    assert not any("felt easiest" in p for p in points)
+    assert any("carries no practice data" in p for p in points)
