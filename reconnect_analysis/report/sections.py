@@ -550,8 +550,13 @@ def association(link: pd.DataFrame, *, confidence: float,
 
 
 def _first_sentence(link: pd.DataFrame) -> str:
-    rows = link[(link["cue"] == "any") & (link["lag"] == 0)]
-    return str(rows["sentence"].iloc[0]) if len(rows) and "sentence" in rows else ""
+    """The sentence of the strongest finding (``wording.strongest_link``, as the summary)."""
+    from reconnect_analysis.report import wording
+
+    best = wording.strongest_link(link)
+    if best is None or _is_missing(best.get("sentence")):
+        return ""
+    return str(best.get("sentence") or "")
 
 
 FUEL_COLUMNS = {"week_start": "Week of", "days_logged": "Days logged",

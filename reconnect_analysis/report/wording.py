@@ -173,6 +173,23 @@ def adherence(weekly: pd.DataFrame, block: pd.DataFrame, *, week_start,
     return Statement("adherence", text + ".", certainty)
 
 
+LINK_ORDER = {"clear link": 0, "possible link": 1, "no clear link": 2, NOT_ENOUGH: 3}
+
+
+def strongest_link(link_rows: pd.DataFrame) -> dict | None:
+    """The link row to lead with: the strongest verdict (clear, possible, none, not enough),
+    then cue ``any`` before single cues, then same day before next day.
+
+    The summary (:func:`link`) and section 5's lead sentence both use it, so they never
+    disagree.
+    """
+    if link_rows is None or link_rows.empty:
+        return None
+    frame = link_rows.assign(_rank=link_rows["verdict"].map(LINK_ORDER).fillna(4),
+                             _any=(link_rows["cue"] != "any").astype(int))
+    return frame.sort_values(["_rank", "_any", "lag"], kind="stable").iloc[0].to_dict()
+
+
 def link(link_rows: pd.DataFrame, *, carries: dict | None = None) -> Statement:
     """Practice vs micro-shifts (``metrics.association.link``): the clearest finding.
 
@@ -190,10 +207,7 @@ def link(link_rows: pd.DataFrame, *, carries: dict | None = None) -> Statement:
     if link_rows is None or link_rows.empty:
         return Statement("link", "Practice and micro-shifts: no paired days to compare yet.",
                          NOT_ENOUGH)
-    order = {"clear link": 0, "possible link": 1, "no clear link": 2, NOT_ENOUGH: 3}
-    frame = link_rows.assign(_rank=link_rows["verdict"].map(order).fillna(4),
-                             _any=(link_rows["cue"] != "any").astype(int))
-    best = frame.sort_values(["_rank", "_any", "lag"], kind="stable").iloc[0].to_dict()
+    best = strongest_link(link_rows)
     n = int(num(best.get("n_days")) or 0)
     cue = CUE_NAMES.get(str(best.get("cue")), str(best.get("cue")))
     when = "on the same day" if int(best.get("lag", 0)) == 0 else "on the next day"

@@ -212,3 +212,17 @@ def test_sections_4_and_5_say_when_the_export_carries_no_practice_data():
     assert "carries no practice data" in html and "carries no micro-shift data" in html
     assert "nothing to chart" in charts.adherence_weekly(pd.DataFrame(), carried=False).caption
     assert "nothing to chart" in charts.shifts(pd.DataFrame(), carried=False).caption
+
+
+def test_section_5_leads_with_the_strongest_finding_like_the_summary():
+    from reconnect_analysis.report import wording
+
+    link = pd.DataFrame({
+        "cue": ["any", "any"], "lag": [0, 1], "n_days": [30, 29], "rho": [0.05, 0.41],
+        "ci_low": [-0.2, 0.15], "ci_high": [0.3, 0.6],
+        "verdict": ["no clear link", "clear link"],
+        "sentence": ["SAME: no clear link.", "NEXT: clear link on the next day."]})
+    html = sections.association(link, confidence=0.95)
+    assert html.index("NEXT: clear link") < html.index("<table")
+    assert "SAME: no clear link" not in html
+    assert "on the next day" in wording.link(link).text
