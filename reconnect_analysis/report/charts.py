@@ -205,8 +205,15 @@ def arousal_zones(zones: pd.DataFrame, *, period_text: str) -> Chart:
     if total == 0:
         caption = f"Arousal zones {period_text}: no arousal ratings were logged."
     else:
-        caption = (f"Arousal zones {period_text}: {in_window} of {total} rated days in the "
-                   "window of tolerance; long runs in the shut-down zone keep numbness in place.")
+        shut = zones.loc[zones["zone"] == "hypoarousal", "days"]
+        shut_days = int(shut.iloc[0]) if len(shut) else 0
+        days = "day" if total == 1 else "days"
+        caption = (f"Arousal zones {period_text}: {in_window} of {total} rated {days} in the "
+                   "window of tolerance")
+        if shut_days:
+            caption += (f", {shut_days} shut down; long runs in the shut-down zone keep "
+                        "numbness in place")
+        caption += "."
     return Chart(figure, caption)
 
 

@@ -305,8 +305,10 @@ def safety(risks: pd.DataFrame, *, ctx: ReportContext,
                      f"or red flags{among} in {window}.</p>")
     else:
         n_new = int(rows["new_this_week"].sum())
+        many = "risk answers or red flags"
         parts.append(
-            f'<p class="rc-alert">⚠ {len(rows)} risk answer(s) or red flag(s) in {window}'
+            f'<p class="rc-alert">⚠ {_count(len(rows), "risk answer or red flag", many)}'
+            f" in {window}"
             + (f": <strong>{n_new} new this week</strong>" if n_new else ", none new this week")
             + ". Review before the session.</p>")
         parts.append(table(
@@ -503,14 +505,15 @@ def adherence(days: pd.DataFrame, block: pd.DataFrame, *, carried: bool = True) 
                 f"block {esc(row.get('block_number'))} (started {day(row.get('block_start'))}): "
                 f"practised on {esc(row.get('days_practised_in_block'))} of "
                 f"{esc(row.get('days_logged_in_block'))} logged days; current streak "
-                f"{esc(row.get('streak_days'))} day(s), longest {esc(row.get('longest_streak'))}"
-                f"; <strong>{esc(row.get('restarts'))} restart(s)</strong> after a missed day "
+                f"{_count(row.get('streak_days'), 'day')}, longest "
+                f"{_count(row.get('longest_streak'), 'day')}; <strong>"
+                f"{_count(row.get('restarts'), 'restart')}</strong> after a missed day "
                 "(restarting is the plan working).</p>")
     return section("adherence", "4. Practice adherence", line + practice_grid(days))
 
 
-LINK_COLUMNS = {"cue_text": "Cue", "lag_text": "When", "n_days": "Days", "rho": "Rank corr.",
-                "interval": "Interval", "verdict": "Verdict"}
+LINK_COLUMNS = {"cue_text": "Cue", "lag_text": "When", "n_days": "Days",
+                "rho": "Rank correlation (rho)", "interval": "Interval", "verdict": "Verdict"}
 
 
 def association(link: pd.DataFrame, *, confidence: float,
@@ -539,10 +542,12 @@ def association(link: pd.DataFrame, *, confidence: float,
             for lo, hi in zip(frame["ci_low"], frame["ci_high"], strict=True)]
         body = table(frame, LINK_COLUMNS, numeric=("n_days", "rho"),
                      formats={"rho": lambda v: number(v, digits=2)},
-                     caption=f"Spearman rank correlation of practice (yes/no) with the daily "
-                             f"micro-shift score; {confidence:.0%} moving-block bootstrap "
-                             "interval (respects day-to-day dependence). A link is not proof "
-                             "that practice causes shifts.")
+                     caption=f"Rank correlation (rho, Spearman) of practice (yes/no) with the "
+                             "daily micro-shift score: it runs from -1 to +1; above 0 means "
+                             "days with practice tend to have more micro-shifts, near 0 means "
+                             f"no link. {confidence:.0%} interval by moving-block bootstrap "
+                             "(it respects that one day resembles the next). A link is not "
+                             "proof that practice causes shifts.")
         sentence = _first_sentence(link)
         if sentence:
             body = f"<p>{esc(sentence)}</p>" + body
@@ -754,8 +759,12 @@ def reason_text(reason, column=None) -> str:
     return f"{where.replace('_', ' ')} {words}" if where else f"a value {words}"
 
 
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+def _count(n, noun: str, plural: str | None = None) -> str:
+    """``1 day``, ``2 days``; a missing count stays visibly missing (``— days``)."""
+    if n is None or _is_missing(n):
+        return f"— {plural or noun + 's'}"
+    n = int(n)
+    return f"{n} {noun}" if n == 1 else f"{n} {plural or noun + 's'}"
 
 
 def _quarantine_lines(ctx: ReportContext) -> list[str]:

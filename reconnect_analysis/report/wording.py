@@ -96,8 +96,7 @@ def numbness_trend(slopes: pd.DataFrame) -> Statement:
     slope, low, high = (num(row.get(k)) for k in ("slope_per_week", "ci_low", "ci_high"))
     weeks = _weeks_between(row.get("period_start"), row.get("period_end"))
     n = int(num(row.get("n_days")) or 0)
-    interval = (f"{low:+.1f} to {high:+.1f} a week" if low is not None and high is not None
-                else "interval unknown")
+    interval = per_week_interval(low, high)
     if row.get("verdict") == "going down":
         text = (f"Numbness is easing: about {abs(slope):.1f} points lower each week over "
                 f"the last {weeks}.")
@@ -110,6 +109,23 @@ def numbness_trend(slopes: pd.DataFrame) -> Statement:
         text = f"Numbness shows no clear change over the last {weeks}."
         certainty = f"uncertain: {interval}, {_days(n)}"
     return Statement("numbness", text, certainty)
+
+
+def per_week_interval(low, high) -> str:
+    """An interval per week in words; one that rounds to 0 at both ends reads "about 0".
+
+    >>> per_week_interval(-0.8, -0.2), per_week_interval(-0.02, 0.04)
+    ('-0.8 to -0.2 a week', 'about 0 a week (flat)')
+    """
+    if low is None or high is None:
+        return "interval unknown"
+    if round(low, 1) == 0 and round(high, 1) == 0:
+        return "about 0 a week (flat)"
+    return f"{low:+.1f} to {high:+.1f} a week"
+
+
+def _per_week(slope: float) -> str:
+    return "about 0 a week" if round(slope, 1) == 0 else f"about {slope:+.1f} a week"
 
 
 def _weeks_between(start, end) -> str:
@@ -301,11 +317,26 @@ FALLBACK_POINTS = (
 )
 
 
+CORE_MEASURES = ("numbness", "numb_day", "shift_score", "interest_pct", "adherence")
+"""Measures the plan is about; a change in one of them leads over a fuel change."""
+_MIN_CORE_SIZE = 0.05
+_MIN_FUEL_DAYS = 2
+
+
 def largest_change(week_over_week: pd.DataFrame) -> str | None:
-    """The measure that changed most since last week (relative to its scale), in words."""
+    """The change since last week most worth talking about, in words.
+
+    Rule: only measures with at least three logged days in both weeks count. Size is the
+    change relative to the measure's scale (:data:`MEASURES`). The largest change among the
+    core measures (numbness, numb days, micro-shifts, interest, practice:
+    :data:`CORE_MEASURES`) wins when it is at least 5% of its scale; only when none is, the
+    largest fuel change (sleep, wake-time spread, alcohol, cannabis, conflict) is used, and a
+    day-count change must be at least two days (one day more or less of alcohol is noise).
+    """
     if week_over_week is None or week_over_week.empty:
         return None
     best, best_size = None, 0.0
+    fuel_best, fuel_size = None, 0.0
     for row in week_over_week.to_dict("records"):
         measure = row.get("measure")
         if measure not in MEASURES:
@@ -315,8 +346,14 @@ def largest_change(week_over_week: pd.DataFrame) -> str | None:
                 or int(num(row.get("n_days_last")) or 0) < _MIN_DAYS_PER_WEEK):
             continue
         size = abs(change) / MEASURES[measure][2]
-        if size > best_size:
-            best, best_size = row, size
+        if measure in CORE_MEASURES:
+            if size > best_size:
+                best, best_size = row, size
+        elif (MEASURES[measure][1] != " days" or abs(change) >= _MIN_FUEL_DAYS) \
+                and size > fuel_size:
+            fuel_best, fuel_size = row, size
+    if best is None or best_size < _MIN_CORE_SIZE:
+        best, best_size = fuel_best, fuel_size
     if best is None or best_size < 0.05:
         return None
     label, unit, _scale, higher_better = MEASURES[best["measure"]]
@@ -417,8 +454,8 @@ def talking_points(*, risks: pd.DataFrame, checkin: pd.DataFrame | None, week_ov
             points.append(f"Medication change on {_date(meds['date'].max())}: look at the "
                           "timeline together; any change is for the prescriber to discuss.")
     if len(points) < 3 and n_strengths:
-        points.append(f"Start from what went well: {n_strengths} moment(s) of return this "
-                      "week (section 8).")
+        moments = "1 moment" if n_strengths == 1 else f"{n_strengths} moments"
+        points.append(f"Start from what went well: {moments} of return this week (section 8).")
     fallbacks = list(FALLBACK_POINTS)
     if not (carries or {}).get("practice", True):
         fallbacks[0] = NO_PRACTICE_POINT
@@ -443,9 +480,9 @@ def shift_trend(slopes: pd.DataFrame) -> str:
         return "too few days yet to see a trend"
     slope = num(row.get("slope_per_week")) or 0.0
     if row.get("verdict") == "going up":
-        return f"micro-shifts are becoming more frequent (about {slope:+.1f} a week)"
+        return f"micro-shifts are becoming more frequent ({_per_week(slope)})"
     if row.get("verdict") == "going down":
-        return f"micro-shifts are becoming less frequent (about {slope:+.1f} a week)"
+        return f"micro-shifts are becoming less frequent ({_per_week(slope)})"
     return "no clear change in micro-shifts over these weeks"
 
 

@@ -226,3 +226,30 @@ def test_section_5_leads_with_the_strongest_finding_like_the_summary():
     assert html.index("NEXT: clear link") < html.index("<table")
     assert "SAME: no clear link" not in html
     assert "on the next day" in wording.link(link).text
+
+
+def test_plain_words_plurals_and_the_arousal_caption_only_blames_shut_down_days():
+    from reconnect_analysis.report import charts
+
+    block = pd.DataFrame([{"day_in_block": 3, "block_number": 1, "streak_days": 1,
+                           "longest_streak": 2, "restarts": 1, "days_practised_in_block": 2,
+                           "days_logged_in_block": 3, "block_start": WEEK_MON}])
+    html = sections.adherence(pd.DataFrame(), block)
+    assert "current streak 1 day, longest 2 days" in html and "1 restart</strong>" in html
+    assert "(s)" not in html
+    link = pd.DataFrame({"cue": ["any"], "lag": [0], "n_days": [20], "rho": [0.1],
+                         "ci_low": [-0.2], "ci_high": [0.4], "verdict": ["no clear link"],
+                         "sentence": ["No clear link."]})
+    html = sections.association(link, confidence=0.95)
+    assert "Rank correlation (rho)" in html and "Rank corr." not in html
+    assert "runs from -1 to +1" in html
+    zones = pd.DataFrame({"zone": ["hypoarousal", "window", "hyperarousal"],
+                          "days": [0, 7, 2], "days_with_arousal": [9, 9, 9]})
+    caption = charts.arousal_zones(zones, period_text="in the last 14 days").caption
+    assert "shut-down" not in caption and caption.endswith("window of tolerance.")
+    zones["days"] = [3, 4, 2]
+    caption = charts.arousal_zones(zones, period_text="in the last 14 days").caption
+    assert "3 shut down; long runs in the shut-down zone keep numbness in place." in caption
+    one = pd.DataFrame({"date": [pd.NaT], "field": ["unsafe"], "value": ["true"],
+                        "status": ["positive"], "from_quarantine": [False]})
+    assert "1 risk answer or red flag in" in sections.safety(one, ctx=ctx())

@@ -180,3 +180,34 @@ def test_no_practice_or_shift_data_in_the_export_is_said_not_counted_as_zero():
                                     week_start=MON, week_end=SUN, carries=none)
     assert not any("felt easiest" in p for p in points)
     assert any("carries no practice data" in p for p in points)
+
+
+def test_flat_interval_reads_about_zero_and_plural_forms():
+    statement = wording.numbness_trend(slopes("no clear change", slope=0.01, low=-0.03,
+                                              high=0.04))
+    assert statement.certainty == "uncertain: about 0 a week (flat), 40 days"
+    assert "+0.0" not in wording.shift_trend(slopes("going up", slope=0.02,
+                                                    measure="shift_score"))
+    points = wording.talking_points(risks=pd.DataFrame(), checkin=pd.DataFrame(
+        [{"alert": False}]), week_over_week=None, weekly=pd.DataFrame(),
+        events=pd.DataFrame(), week_start=MON, week_end=SUN, n_strengths=1)
+    assert "1 moment of return" in " ".join(points)
+
+
+def _wow(**changes):
+    rows = []
+    for measure, (last, this) in changes.items():
+        rows.append({"measure": measure, "last_week": last, "this_week": this,
+                     "change": this - last, "n_days_this": 7, "n_days_last": 7})
+    return pd.DataFrame(rows)
+
+
+def test_biggest_change_prefers_numbness_practice_and_shifts_over_one_alcohol_day():
+    # alcohol 0 -> 1 day is 14% of its scale, numbness 6.0 -> 5.2 only 8%: numbness leads
+    text = wording.largest_change(_wow(numbness=(6.0, 5.2), alcohol_days=(0.0, 1.0)))
+    assert text.startswith("Biggest change: average numbness fell")
+    # a single extra alcohol day alone is not worth a point
+    assert wording.largest_change(_wow(alcohol_days=(0.0, 1.0))) is None
+    # with no core change to speak of, a two-day fuel change is used
+    text = wording.largest_change(_wow(numbness=(6.0, 6.1), alcohol_days=(0.0, 3.0)))
+    assert text.startswith("Biggest change: alcohol days rose from 0 days to 3 days")
