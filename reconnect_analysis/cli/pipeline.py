@@ -25,8 +25,9 @@ from reconnect_analysis.weeks import parse_week, week_of
               type=click.Path(path_type=Path), help="Folder for the reports (created 0700).")
 @click.option("--week", default=None, help="ISO week like 2026-W47 (default: the newest week "
               "with check-ins).")
-@click.option("--format", "formats", default="html", show_default=True,
-              help="Report formats, comma-separated: html, pdf or html,pdf.")
+@click.option("--format", "formats", default="html,pdf", show_default=True,
+              help="Report formats, comma-separated: html, pdf or html,pdf (without "
+              "Chromium the PDF is skipped and the HTML is still written).")
 @click.option("--mapping", type=click.Path(exists=True, path_type=Path), default=None,
               help="YAML mapping file for exports in another shape.")
 @click.option("--workers", type=click.IntRange(min=1), default=None,
@@ -46,7 +47,9 @@ def command(export: Path, out_dir: Path, week: str | None, formats: str,
     run summary to OUT/<week>/run_summary.json. Re-running skips reports whose data and
     settings did not change. Exit code 1 when any report failed.
     """
-    formats_tuple = tuple(f.strip().lower() for f in formats.split(",") if f.strip())
+    from reconnect_analysis.cli.report import _formats
+
+    formats_tuple = usable_formats(_formats(formats))
     if week is not None:
         parse_week(week)
     validated_dir = _validate(export, out_dir, mapping=mapping)
@@ -71,6 +74,32 @@ def command(export: Path, out_dir: Path, week: str | None, formats: str,
     print_summary(result)
     if result.exit_code:
         sys.exit(result.exit_code)
+
+
+def usable_formats(formats: tuple[str, ...]) -> tuple[str, ...]:
+    """``formats`` without ``pdf`` when no PDF can be printed here (no Chromium or no
+    Playwright), saying so in one line; PDF alone without Chromium is an error."""
+    if "pdf" not in formats:
+        return formats
+    import importlib.util
+    import os
+
+    from reconnect_analysis.report import pdf
+
+    if pdf.chromium_path() is None:
+        where = os.environ.get("RECONNECT_CHROMIUM", pdf.CHROMIUM)
+        reason = (f"PDF skipped: Chromium not found at {where} (install the Debian 'chromium' "
+                  "package; the HTML reports are complete)")
+    elif importlib.util.find_spec("playwright") is None:
+        reason = "PDF skipped: the playwright package is not installed"
+    else:
+        return formats
+    rest = tuple(f for f in formats if f != "pdf")
+    if not rest:
+        raise click.ClickException(reason.replace("PDF skipped", "cannot write PDF", 1)
+                                   + "; use --format html")
+    click.echo(reason, err=True)
+    return rest
 
 
 def _validate(export: Path, out_dir: Path, *, mapping: Path | None) -> Path:

@@ -48,10 +48,11 @@ def command(export: Path, week: str, client_id: str | None, all_clients: bool, f
     wanted = _formats(formats)
     validated = _validated_folder(export, out_dir=out_dir, mapping=mapping)
     if all_clients:
-        from reconnect_analysis.cli.pipeline import print_summary
+        from reconnect_analysis.cli.pipeline import print_summary, usable_formats
         from reconnect_analysis.report.batch import caseload
 
-        result = caseload(validated, week=week, out_dir=out_dir, formats=wanted, paper=paper)
+        result = caseload(validated, week=week, out_dir=out_dir, formats=usable_formats(wanted),
+                          paper=paper)
         print_summary(result)
         if result.exit_code:
             raise SystemExit(result.exit_code)

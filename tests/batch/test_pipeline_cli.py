@@ -30,7 +30,15 @@ def fake_batch(monkeypatch):
     return seen
 
 
-def test_pipeline_on_a_validated_folder(validated, tmp_path, fake_batch):
+@pytest.fixture
+def no_chromium(monkeypatch):
+    # not via RECONNECT_CHROMIUM: a kernel template forked now would keep that setting
+    from reconnect_analysis.report import pdf
+
+    monkeypatch.setattr(pdf, "chromium_path", lambda: None)
+
+
+def test_pipeline_on_a_validated_folder(validated, tmp_path, fake_batch, no_chromium):
     folder = validated(["ok01", "ok02"])
     out = tmp_path / "reports"
     result = CliRunner().invoke(cli, ["pipeline", str(folder), "--out", str(out),
@@ -41,7 +49,9 @@ def test_pipeline_on_a_validated_folder(validated, tmp_path, fake_batch):
     assert f"Overview: {out.resolve() / WEEK / 'overview.html'}" in result.output
     assert result.output.strip().splitlines()[-1].startswith(
         f"{WEEK}: 2 clients, 2 reports ready (2 rendered, 0 unchanged), 0 failed in ")
+    # default html,pdf; without Chromium the PDF is skipped in one line, not a failure
     assert fake_batch["formats"] == ("html",) and fake_batch["workers"] == 1
+    assert "PDF skipped: Chromium not found at " in result.output
     again = CliRunner().invoke(cli, ["pipeline", str(folder), "--out", str(out),
                                      "--no-progress"])
     assert "2 reports ready (0 rendered, 2 unchanged)" in again.output
@@ -114,3 +124,37 @@ def test_demo_export_end_to_end(tmp_path):
     page = (week_dir / "overview.html").read_text()
     for client in reports:
         assert f'href="{client}/report.html"' in page
+
+
+@pytest.mark.parametrize("argv", [["pipeline"], ["report", "--all", "--week", WEEK]])
+def test_default_format_is_html_and_pdf_like_report(validated, tmp_path, fake_batch,
+                                                    monkeypatch, argv):
+    from reconnect_analysis.report import overview, pdf
+
+    monkeypatch.setattr(pdf, "chromium_path", lambda: "/usr/bin/chromium")
+    monkeypatch.setattr(overview, "write_pdf", lambda html_path, **_: html_path)
+    folder = validated(["ok01"])
+    result = CliRunner().invoke(cli, [argv[0], str(folder), *argv[1:], "--out",
+                                      str(tmp_path / "r")]
+                                + (["--no-progress"] if argv[0] == "pipeline" else []))
+    assert result.exit_code == 0, result.output
+    assert fake_batch["formats"] == ("html", "pdf")
+    assert "PDF skipped" not in result.output
+
+
+def test_report_all_without_chromium_skips_the_pdf_not_the_reports(validated, tmp_path,
+                                                                   fake_batch, no_chromium):
+    folder = validated(["ok01"])
+    result = CliRunner().invoke(cli, ["report", str(folder), "--week", WEEK, "--all",
+                                      "--out", str(tmp_path / "r")])
+    assert result.exit_code == 0, result.output
+    assert fake_batch["formats"] == ("html",)
+    assert sum("PDF skipped" in line for line in result.output.splitlines()) == 1
+
+
+def test_pdf_only_without_chromium_is_one_clear_error(validated, tmp_path, fake_batch,
+                                                      no_chromium):
+    folder = validated(["ok01"])
+    result = CliRunner().invoke(cli, ["pipeline", str(folder), "--format", "pdf", "--out",
+                                      str(tmp_path / "r"), "--no-progress"])
+    assert result.exit_code != 0 and "cannot write PDF: Chromium not found" in result.output
