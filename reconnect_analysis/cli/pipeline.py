@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import click
+import pandas as pd
 
 from reconnect_analysis import tables as tables_mod
 from reconnect_analysis.errors import ReportError
@@ -56,6 +57,7 @@ def command(export: Path, out_dir: Path, week: str | None, formats: str,
     data = tables_mod.load(validated_dir)
     week = week or _newest_week(data)
     click.echo(f"Week: {week}")
+    stop_if_nobody_in_week(data, week)
     try:
         from reconnect_analysis.report import batch
     except ImportError as err:
@@ -121,6 +123,47 @@ def _validate(export: Path, out_dir: Path, *, mapping: Path | None) -> Path:
                f"{meta.get('rows_quarantined', 0)} quarantined, {len(tables.risks)} risk "
                "answers kept)")
     return Path(folder)
+
+
+def data_range(data: tables_mod.Tables) -> tuple[str | None, str | None]:
+    """First and last check-in date of the validated data (meta ``date_min``/``date_max``,
+    else the entries themselves), ``YYYY-MM-DD`` or None."""
+    first, last = data.meta.get("date_min"), data.meta.get("date_max")
+    entries = data.entries
+    if (not first or not last) and len(entries) and "date" in entries.columns:
+        days = pd.to_datetime(entries["date"]).dropna()
+        if len(days):
+            first, last = f"{days.min():%Y-%m-%d}", f"{days.max():%Y-%m-%d}"
+    return first, last
+
+
+def _range_text(data: tables_mod.Tables) -> str:
+    first, last = data_range(data)
+    return (f"the data's check-ins run from {first} to {last}" if first and last
+            else "the data has no dated check-ins")
+
+
+def stop_if_nobody_in_week(data: tables_mod.Tables, week: str) -> None:
+    """Exit 1 with one line when no client has a check-in or a risk answer in the safety
+    window of ``week`` (and no unattributed risk answer is there to alert on): nothing to
+    report, most likely a wrong --week."""
+    from reconnect_analysis.report import triage
+
+    if triage.clients_for_week(data, week=week) or triage.unattributed_risks(data, week=week):
+        return
+    start, sunday = triage.safety_window(week)
+    raise click.ClickException(
+        f"no client has check-ins or risk answers in the safety window of {week} "
+        f"({start:%Y-%m-%d} to {sunday:%Y-%m-%d}); {_range_text(data)}")
+
+
+def warn_if_week_after_data(data: tables_mod.Tables, week: str) -> None:
+    """One line on stderr when ``week`` starts after the export's last check-in."""
+    _, last = data_range(data)
+    monday, _ = parse_week(week)
+    if last and monday > pd.Timestamp(last):
+        click.echo(f"Warning: {week} starts after the export's last check-in ({last}); "
+                   f"{_range_text(data)}", err=True)
 
 
 def _newest_week(data: tables_mod.Tables) -> str:

@@ -47,9 +47,17 @@ def command(export: Path, week: str, client_id: str | None, all_clients: bool, f
         raise click.UsageError("give exactly one of --client ID or --all")
     wanted = _formats(formats)
     validated = _validated_folder(export, out_dir=out_dir, mapping=mapping)
+    from reconnect_analysis import tables
+    from reconnect_analysis.cli.pipeline import stop_if_nobody_in_week, warn_if_week_after_data
+    from reconnect_analysis.weeks import parse_week
+
+    parse_week(week)
+    data = tables.load(validated)
     if all_clients:
         from reconnect_analysis.cli.pipeline import print_summary, usable_formats
         from reconnect_analysis.report.batch import caseload
+
+        stop_if_nobody_in_week(data, week)
 
         result = caseload(validated, week=week, out_dir=out_dir, formats=usable_formats(wanted),
                           paper=paper)
@@ -58,6 +66,8 @@ def command(export: Path, week: str, client_id: str | None, all_clients: bool, f
             raise SystemExit(result.exit_code)
         return
     from reconnect_analysis.report.build import client_week
+
+    warn_if_week_after_data(data, week)
 
     result = client_week(validated, client_id=client_id, week=week, out_dir=out_dir,
                          formats=wanted, paper=paper)

@@ -158,3 +158,60 @@ def test_pdf_only_without_chromium_is_one_clear_error(validated, tmp_path, fake_
     result = CliRunner().invoke(cli, ["pipeline", str(folder), "--format", "pdf", "--out",
                                       str(tmp_path / "r"), "--no-progress"])
     assert result.exit_code != 0 and "cannot write PDF: Chromium not found" in result.output
+
+
+@pytest.mark.parametrize("week", ["2024-W10", "2027-W30"])
+@pytest.mark.parametrize("command", ["pipeline", "report"])
+def test_a_week_with_nobody_in_it_is_one_line_and_exit_1(validated, tmp_path, fake_batch,
+                                                         no_chromium, week, command):
+    folder = validated(["ok01"])
+    extra = ["--no-progress"] if command == "pipeline" else ["--all"]
+    result = CliRunner().invoke(cli, [command, str(folder), "--week", week, "--out",
+                                      str(tmp_path / "r"), *extra])
+    assert result.exit_code == 1, result.output
+    error = [line for line in result.output.splitlines() if line.startswith("Error:")]
+    assert len(error) == 1
+    assert f"no client has check-ins or risk answers in the safety window of {week}" in error[0]
+    assert "the data's check-ins run from 2026-11-16 to 2026-11-18" in error[0]
+    assert not fake_batch  # nothing rendered
+
+
+def test_date_range_comes_from_the_validated_meta(tmp_path):
+    from reconnect_analysis import tables
+    from reconnect_analysis.cli.pipeline import data_range
+
+    data = tables.Tables(entries=pd.DataFrame({"client_id": ["a"],
+                                               "date": [pd.Timestamp("2024-01-02")]}),
+                         meta={"date_min": "2023-12-01", "date_max": "2024-01-02"})
+    assert data_range(data) == ("2023-12-01", "2024-01-02")
+
+
+def test_an_unattributed_risk_alone_still_gets_its_alert(validated, tmp_path, fake_batch,
+                                                          no_chromium):
+    folder = validated(["ok01"], risks=[(None, "2027-07-20", "unsafe")])
+    result = CliRunner().invoke(cli, ["pipeline", str(folder), "--week", "2027-W30",
+                                      "--out", str(tmp_path / "r"), "--no-progress"])
+    assert "ALERT: 1 risk answer(s) without a client id" in result.output
+
+
+def test_report_client_for_a_week_after_the_export_warns_in_one_line(validated, tmp_path,
+                                                                     monkeypatch):
+    from reconnect_analysis.report import build
+
+    calls = []
+
+    def client_week(*args, **kwargs):
+        calls.append(kwargs)
+        raise SystemExit(0)
+
+    monkeypatch.setattr(build, "client_week", client_week)
+    folder = validated(["ok01"])
+    result = CliRunner().invoke(cli, ["report", str(folder), "--week", "2026-W49", "--client",
+                                      "ok01", "--out", str(tmp_path / "r")])
+    warning = [line for line in result.output.splitlines() if line.startswith("Warning:")]
+    assert warning == ["Warning: 2026-W49 starts after the export's last check-in "
+                       "(2026-11-18); the data's check-ins run from 2026-11-16 to 2026-11-18"]
+    assert calls
+    quiet = CliRunner().invoke(cli, ["report", str(folder), "--week", "2026-W47", "--client",
+                                     "ok01", "--out", str(tmp_path / "r")])
+    assert "Warning:" not in quiet.output
