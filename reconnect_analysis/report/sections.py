@@ -716,7 +716,8 @@ def data_quality(sufficiency: pd.DataFrame, *, ctx: ReportContext,
     if fixes:
         parts.append("<p>What the import fixed in the whole export file (all clients, not only "
                      "this one):</p><ul>"
-                     + "".join(f"<li>{esc(f)}</li>" for f in fixes[:12]) + "</ul>")
+                     + "".join(f"<li>{esc(plain_reasons(f))}</li>" for f in fixes[:12])
+                     + "</ul>")
     if missingness is not None and not missingness.empty and "stated" in missingness:
         for sentence in missingness.loc[missingness["stated"].fillna(False).astype(bool),
                                         "sentence"]:
@@ -737,6 +738,8 @@ REASON_WORDS = {
     "unreadable_boolean": "was not a readable yes/no",
 }
 REASON_PHRASES = {"duplicate": "duplicate entry", "conflict": "conflicting entries for one time"}
+COLUMN_WORDS = {"interest_pct": "interest (%)", "submitted_at": "submission time",
+                "client_id": "client id", "numbness_form": "form of numbness"}
 
 
 def reason_text(reason, column=None) -> str:
@@ -750,6 +753,7 @@ def reason_text(reason, column=None) -> str:
     code, _, named = str(reason).partition(":")
     code = code.strip()
     where = (named or ("" if column is None or _is_missing(column) else str(column))).strip()
+    where = COLUMN_WORDS.get(where, where)
     if code in REASON_PHRASES:
         return REASON_PHRASES[code]
     words = REASON_WORDS.get(code)
@@ -757,6 +761,23 @@ def reason_text(reason, column=None) -> str:
         plain = code.replace("_", " ")
         return f"{where.replace('_', ' ')}: {plain}" if where else plain
     return f"{where.replace('_', ' ')} {words}" if where else f"a value {words}"
+
+
+_REASON_CODE = re.compile(r"\b([a-z]+(?:_[a-z]+)*):([A-Za-z0-9_]+)\b")
+
+
+def plain_reasons(text) -> str:
+    """Reason codes inside a sentence (``out_of_range:interest_pct``) in plain words.
+
+    >>> plain_reasons("1 cells blanked (out_of_range:interest_pct)")
+    '1 cells blanked (interest (%) was out of range)'
+    """
+    def words(match: re.Match) -> str:
+        if match.group(1) not in REASON_WORDS and match.group(1) not in REASON_PHRASES:
+            return match.group(0)
+        return reason_text(match.group(0))
+
+    return _REASON_CODE.sub(words, str(text))
 
 
 def _count(n, noun: str, plural: str | None = None) -> str:

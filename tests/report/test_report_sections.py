@@ -253,3 +253,15 @@ def test_plain_words_plurals_and_the_arousal_caption_only_blames_shut_down_days(
     one = pd.DataFrame({"date": [pd.NaT], "field": ["unsafe"], "value": ["true"],
                         "status": ["positive"], "from_quarantine": [False]})
     assert "1 risk answer or red flag in" in sections.safety(one, ctx=ctx())
+
+
+def test_import_fix_lines_show_reason_codes_in_plain_words():
+    assert sections.plain_reasons("e.csv: 2 cells blanked (not_a_number:numbness, "
+                                  "bad_time:wake_time)") == (
+        "e.csv: 2 cells blanked (numbness was not a number, wake time was not a readable time)")
+    assert sections.plain_reasons("time 12:30 kept; see: notes") == "time 12:30 kept; see: notes"
+    base = ctx()
+    tables = sections.replace(base.tables, meta={"fixes": ["1 cells blanked "
+                                                           "(out_of_range:interest_pct)"]})
+    html = sections.data_quality(pd.DataFrame(), ctx=sections.replace(base, tables=tables))
+    assert "interest (%) was out of range" in html and "out_of_range" not in html
