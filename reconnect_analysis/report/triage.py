@@ -255,7 +255,8 @@ def order(rows: pd.DataFrame, *, report_status: dict[str, str] | None = None,
     pandas.DataFrame
         The same columns plus ``level`` (0-6, see the module docstring), ``reasons`` (list
         of strings, most urgent first) and ``report_missing`` (bool), sorted by ``level``,
-        then by number of reasons (more first), then ``client_id``.
+        then by number of reasons (more first), then (missing check-ins only) by days
+        without a check-in (most first, never checked in before all), then ``client_id``.
     """
     out = rows.copy()
     levels, reasons, missing = [], [], []
@@ -275,8 +276,12 @@ def order(rows: pd.DataFrame, *, report_status: dict[str, str] | None = None,
     out["reasons"] = pd.Series(reasons, index=out.index, dtype=object)
     out["report_missing"] = pd.Series(missing, index=out.index, dtype=bool)
     out["_n"] = [-len(r) for r in reasons]
-    return (out.sort_values(["level", "_n", "client_id"], kind="stable")
-            .drop(columns="_n").reset_index(drop=True))
+    # missing check-ins: the longest gap first (never checked in counts as the longest)
+    out["_gap"] = [(-float("inf") if is_missing(since) else -float(since))
+                   if level == LEVEL_MISSING_CHECKINS else 0.0
+                   for level, since in zip(levels, out["days_since_checkin"], strict=True)]
+    return (out.sort_values(["level", "_n", "_gap", "client_id"], kind="stable")
+            .drop(columns=["_n", "_gap"]).reset_index(drop=True))
 
 
 def _when(days: list[str]) -> str:

@@ -90,7 +90,8 @@ def test_facts_by_hand(caseload):
 
 def test_order_and_reasons(caseload):
     ordered = triage.order(triage.facts(caseload, week=WEEK))
-    assert list(ordered["client_id"]) == ["C", "D", "A", "B", "E"]
+    # missing check-ins: E (19 days) before B (5 days)
+    assert list(ordered["client_id"]) == ["C", "D", "A", "E", "B"]
     assert list(ordered["level"]) == [1, 2, 3, 5, 5]
     reasons = dict(zip(ordered["client_id"], ordered["reasons"], strict=True))
     assert reasons["C"] == ["Risk answer: feeling unable to stay safe on 2026-10-01",
@@ -113,7 +114,7 @@ def test_risk_present_report_missing_comes_first(caseload):
     assert first["client_id"] == "C" and first["level"] == 0
     assert first["reasons"][0] == "Risk present, report missing"
     # B failed too, but has no risk: it keeps its place by concern
-    assert list(ordered["client_id"]) == ["C", "D", "A", "B", "E"]
+    assert list(ordered["client_id"]) == ["C", "D", "A", "E", "B"]
     assert bool(ordered.set_index("client_id").loc["B", "report_missing"])
 
 
@@ -228,3 +229,16 @@ def test_unreadable_date_is_never_invented_and_comes_first():
 def test_unreadable_date_with_dated_answers_of_the_same_field():
     text = triage._when(["2026-11-20", triage.DATE_UNREADABLE, triage.DATE_UNREADABLE])
     assert text == "(date unreadable, 2 answers) and on 2026-11-20"
+
+
+def test_missing_checkins_longest_gap_first_then_client_id():
+    entries = pd.DataFrame([entry("a", day(15), 3), entry("b", day(1), 3),
+                            entry("c", day(10), 3), entry("d", day(10), 3),
+                            entry("z", day(20), 3)])
+    rows = triage.facts(Tables(entries=entries), week=WEEK,
+                        clients=["a", "b", "c", "d", "n", "z"])
+    ordered = triage.order(rows)
+    missing = ordered[ordered["level"] == triage.LEVEL_MISSING_CHECKINS]
+    # n never checked in; b 21 days; c and d 12 days; a 7 days; z (2 days) not flagged
+    assert list(missing["client_id"]) == ["n", "b", "c", "d", "a"]
+    assert list(ordered["client_id"])[-1] == "z"
