@@ -479,15 +479,17 @@ NO_SHIFTS = ("This export carries no micro-shift data (no answers about small si
 
 
 def export_carries(tables: Tables) -> dict[str, bool]:
-    """Whether the export has any practice (``cue_*``) and micro-shift (``shift_*``,
-    ``interest_pct``) columns at all: ``{"practice": bool, "shifts": bool}``.
+    """Whether the export has any practice (``cue_*``), micro-shift (``shift_*``,
+    ``interest_pct``) and risk (:func:`risk_questions`) columns at all:
+    ``{"practice": bool, "shifts": bool, "risk": bool}``.
 
     Validation keeps only the columns an export has, so a missing column means the question
     was never asked (not that the client skipped it).
     """
     columns = [str(c) for c in getattr(tables.entries, "columns", [])]
     return {"practice": any(c.startswith("cue_") for c in columns),
-            "shifts": any(c.startswith("shift_") or c == "interest_pct" for c in columns)}
+            "shifts": any(c.startswith("shift_") or c == "interest_pct" for c in columns),
+            "risk": bool(risk_questions(tables)[0])}
 
 
 def adherence(days: pd.DataFrame, block: pd.DataFrame, *, carried: bool = True) -> Html:

@@ -412,12 +412,18 @@ NO_PRACTICE_POINT = ("This export carries no practice data: ask whether the clie
                      "contact, a values-based action).")
 
 
+NO_RISK_POINT = ("Safety: this export asks no risk questions, so risk cannot be ruled out "
+                 "from it; ask directly about self-harm thoughts, feeling safe and "
+                 "hopelessness.")
+
+
 def talking_points(*, risks: pd.DataFrame, checkin: pd.DataFrame | None, week_over_week,
                    weekly, events: pd.DataFrame, week_start, week_end,
                    n_strengths: int = 0, carries: dict | None = None) -> list[str]:
     """Section 9: three short points for the next session, by rule, in priority order.
 
-    1. anything flagged (risk answers this week or in the window, a check-in gap);
+    1. anything flagged (risk answers this week or in the window, or, without any, an
+       export that asks no risk questions; a check-in gap);
     2. the largest change since last week;
     3. the biggest adherence gap;
     then, to fill three: a medication change this week (timeline, prescriber), or the
@@ -436,6 +442,8 @@ def talking_points(*, risks: pd.DataFrame, checkin: pd.DataFrame | None, week_ov
             newest = dates.max()
             points.append(f"Safety: risk answers earlier in the window (latest "
                           f"{_date(newest)}); check in on them.")
+    elif not (carries or {}).get("risk", True):
+        points.append(NO_RISK_POINT)
     row = _row(checkin) if checkin is not None else None
     if row is None or bool(row.get("alert", False)):
         days_since = num(row.get("days_since")) if row else None

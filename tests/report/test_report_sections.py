@@ -202,8 +202,9 @@ def test_sections_4_and_5_say_when_the_export_carries_no_practice_data():
 
     tables = sections.Tables(entries=pd.DataFrame(columns=["client_id", "date", "numbness"]))
     carries = sections.export_carries(tables)
-    assert carries == {"practice": False, "shifts": False}
-    assert sections.export_carries(make_tables()) == {"practice": True, "shifts": True}
+    assert carries == {"practice": False, "shifts": False, "risk": False}
+    assert sections.export_carries(make_tables()) == {"practice": True, "shifts": True,
+                                                      "risk": True}
     block = pd.DataFrame([{"day_in_block": 2, "block_number": 2, "restarts": 0}])
     html = sections.adherence(pd.DataFrame(), block, carried=False)
     assert "carries no practice data" in html

@@ -211,3 +211,12 @@ def test_biggest_change_prefers_numbness_practice_and_shifts_over_one_alcohol_da
     # with no core change to speak of, a two-day fuel change is used
     text = wording.largest_change(_wow(numbness=(6.0, 6.1), alcohol_days=(0.0, 3.0)))
     assert text.startswith("Biggest change: alcohol days rose from 0 days to 3 days")
+
+
+def test_an_export_without_risk_questions_gets_a_safety_talking_point_first():
+    points = wording.talking_points(risks=pd.DataFrame(), checkin=pd.DataFrame(
+        [{"alert": False}]), week_over_week=None, weekly=pd.DataFrame(),
+        events=pd.DataFrame(), week_start=MON, week_end=SUN,
+        carries={"practice": True, "shifts": True, "risk": False})
+    assert points[0] == wording.NO_RISK_POINT
+    assert "cannot be ruled out" in points[0]
