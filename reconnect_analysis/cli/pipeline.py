@@ -174,6 +174,22 @@ def _newest_week(data: tables_mod.Tables) -> str:
     return week_of(entries["date"].max())
 
 
+def unattributed_alert(result) -> str:
+    """The run-level alert for risk answers without a usable client id: how many, where in
+    the source (file and row) and the quarantine file to review. No client text."""
+    count = result.unattributed_risks
+    places = list(getattr(result, "unattributed_sources", []) or [])
+    where = ""
+    if places:
+        more = f" and {count - len(places)} more" if count > len(places) else ""
+        where = f" ({', '.join(places)}{more})"
+    quarantine = getattr(result, "quarantine_path", None)
+    see = f"see the validation quarantine {quarantine}" if quarantine else \
+        "see the validation quarantine"
+    return (f"ALERT: {count} risk answer(s) without a usable client id{where}; {see} and the "
+            "source file before anything else")
+
+
 def print_summary(result) -> None:
     """Where the overview and reports are, alerts, and a one-line summary of a BatchResult."""
     from reconnect_analysis.report import batch
@@ -197,7 +213,6 @@ def print_summary(result) -> None:
     if missing:
         click.echo(f"RISK PRESENT, REPORT MISSING: {', '.join(missing)}", err=True)
     if result.unattributed_risks:
-        click.echo(f"ALERT: {result.unattributed_risks} risk answer(s) without a client id "
-                   "(see the validation quarantine)", err=True)
+        click.echo(unattributed_alert(result), err=True)
     click.echo(line)
 

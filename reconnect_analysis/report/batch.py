@@ -93,6 +93,10 @@ class BatchResult:
     overview_paths: list[Path] = field(default_factory=list)
     unattributed_risks: int = 0
     overview_problems: list[str] = field(default_factory=list)
+    unattributed_sources: list[str] = field(default_factory=list)
+    """Source file and row of the first unattributed risk answers (``"entries.csv row 3"``)."""
+    quarantine_path: Path | None = None
+    """The validation quarantine of the data this run read (``quarantine.csv``)."""
 
     @property
     def failed(self) -> list[ClientOutcome]:
@@ -223,13 +227,22 @@ def caseload(validated_dir: str | Path, *, week: str, out_dir: str | Path = "rep
             result = BatchResult(week=week, week_dir=week_dir, outcomes=ordered,
                                  seconds=0.0, summary_path=week_dir / manifest.SUMMARY_NAME,
                                  unattributed_risks=triage.unattributed_risks(
-                                     data, week=week, settings=settings))
+                                     data, week=week, settings=settings),
+                                 unattributed_sources=triage.unattributed_sources(
+                                     data, week=week, settings=settings),
+                                 quarantine_path=_quarantine_path(validated_dir))
             if overview and not interrupted:
                 _write_overview(result, facts, settings=settings, formats=formats, paper=paper)
             result.seconds = time.monotonic() - started
             manifest.write_summary(week_dir, _summary(result, formats=formats,
                                                       interrupted=interrupted))
     return result
+
+
+def _quarantine_path(validated_dir: Path) -> Path:
+    """``quarantine.csv`` of a validated folder (``quarantine.parquet`` when there is no CSV)."""
+    csv = validated_dir / "quarantine.csv"
+    return csv if csv.exists() else validated_dir / "quarantine.parquet"
 
 
 def render_client(client_id: str, *, validated_dir: str, week: str, out_dir: str,

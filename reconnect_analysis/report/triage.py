@@ -113,6 +113,23 @@ def unattributed_risks(tables: Tables, *, week: str, settings: Settings = DEFAUL
     return int(risks["client_id"].isna().sum())
 
 
+def unattributed_sources(tables: Tables, *, week: str, settings: Settings = DEFAULTS,
+                         limit: int = 10) -> list[str]:
+    """Where the risk records without a usable client id (in the safety window) came from:
+    ``"entries.csv row 3"`` (source file and row, when the risks table has them), at most
+    ``limit``. No client text, only file names and row numbers."""
+    risks = _risks_in_window(tables, week=week, settings=settings, attributed=False,
+                             keep_source=True)
+    lost = risks[risks["client_id"].isna()]
+    places = []
+    for record in lost.head(limit).to_dict("records"):
+        name, row = record.get("source_file"), record.get("source_row")
+        if name is None or is_missing(name):
+            continue
+        places.append(f"{name} row {int(row)}" if not is_missing(row) else str(name))
+    return places
+
+
 def facts(tables: Tables, *, week: str, settings: Settings = DEFAULTS,
           clients: list[str] | None = None) -> pd.DataFrame:
     """The numbers triage rests on, one row per client of :func:`clients_for_week` (or of
@@ -339,7 +356,7 @@ def _daily(entries: pd.DataFrame) -> pd.DataFrame:
 
 
 def _risks_in_window(tables: Tables, *, week: str, settings: Settings,
-                     attributed: bool = True) -> pd.DataFrame:
+                     attributed: bool = True, keep_source: bool = False) -> pd.DataFrame:
     risks = tables.risks
     empty = pd.DataFrame({"client_id": pd.Series(dtype=object),
                           "date": pd.Series(dtype="datetime64[ns]"),
@@ -359,7 +376,8 @@ def _risks_in_window(tables: Tables, *, week: str, settings: Settings,
     out = out[inside]
     if attributed:
         out = out[out["client_id"].notna()]
-    return out[["client_id", "date", "field", "status"]]
+    source = [c for c in ("source_file", "source_row") if keep_source and c in out.columns]
+    return out[["client_id", "date", "field", "status", *source]]
 
 
 def _adherence(days: pd.DataFrame) -> tuple[int, float]:

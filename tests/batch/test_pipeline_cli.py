@@ -191,7 +191,8 @@ def test_an_unattributed_risk_alone_still_gets_its_alert(validated, tmp_path, fa
     folder = validated(["ok01"], risks=[(None, "2027-07-20", "unsafe")])
     result = CliRunner().invoke(cli, ["pipeline", str(folder), "--week", "2027-W30",
                                       "--out", str(tmp_path / "r"), "--no-progress"])
-    assert "ALERT: 1 risk answer(s) without a client id" in result.output
+    assert ("ALERT: 1 risk answer(s) without a usable client id (e.csv row 2); see the "
+            f"validation quarantine {folder.resolve() / 'quarantine.parquet'}") in result.output
 
 
 def test_report_client_for_a_week_after_the_export_warns_in_one_line(validated, tmp_path,
@@ -215,3 +216,20 @@ def test_report_client_for_a_week_after_the_export_warns_in_one_line(validated, 
     quiet = CliRunner().invoke(cli, ["report", str(folder), "--week", "2026-W47", "--client",
                                      "ok01", "--out", str(tmp_path / "r")])
     assert "Warning:" not in quiet.output
+
+
+def test_unattributed_alert_names_the_quarantine_file_and_rows(tmp_path, fake_batch,
+                                                                no_chromium):
+    export = tmp_path / "x"
+    export.mkdir()
+    (export / "entries.csv").write_text(
+        "client_id,date,numbness,self_harm_thoughts\n"
+        "C1,2026-11-20,5,false\n"
+        ",2026-11-19,5,true\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["pipeline", str(export / "entries.csv"), "--out",
+                                      str(out), "--week", WEEK, "--no-progress"])
+    alert = [line for line in result.output.splitlines() if line.startswith("ALERT:")]
+    assert alert == ["ALERT: 1 risk answer(s) without a usable client id (entries.csv row 3); "
+                     f"see the validation quarantine {out.resolve() / 'validated'}"
+                     "/quarantine.csv and the source file before anything else"]
