@@ -11,16 +11,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-CUES = ("body", "sensory", "connection", "meaning")
-SHIFTS = (
-    "shift_shoulders_dropped",
-    "shift_time_faster",
-    "shift_body_sensation",
-    "shift_emotion_wave",
-    "shift_sadness_or_annoyance",
-    "shift_preference",
-    "shift_social",
-)
+from reconnect_analysis.fields import CUES  # noqa: F401 - re-exported
+from reconnect_analysis.fields import SHIFT_SIGNALS as SHIFTS  # noqa: F401 - re-exported
+
 FORMS = ("blunted", "disconnected", "no_pleasure")
 
 

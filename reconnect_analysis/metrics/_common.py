@@ -6,21 +6,8 @@ import numpy as np
 import pandas as pd
 
 from reconnect_analysis.errors import ReconnectError
+from reconnect_analysis.fields import CUES, SHIFT_SIGNALS  # noqa: F401 - re-exported
 from reconnect_analysis.tables import Tables
-
-CUES = ("body", "sensory", "connection", "meaning")
-"""The four daily cues of the 14-day plan; the column of cue ``c`` is ``cue_<c>``."""
-
-SHIFT_SIGNALS = (
-    "shift_shoulders_dropped",
-    "shift_time_faster",
-    "shift_body_sensation",
-    "shift_emotion_wave",
-    "shift_sadness_or_annoyance",
-    "shift_preference",
-    "shift_social",
-)
-"""The yes/no micro-shift signals of DOMAIN.md, in a fixed order."""
 
 
 def to_day(value, *, name: str) -> pd.Timestamp | None:
