@@ -257,10 +257,10 @@ def _meta(raw: RawExport, results, quarantine, risks, entries, schema, warnings)
     if not quarantine.empty:
         for (reason, action), count in (quarantine.groupby(["reason", "action"]).size()
                                         .items()):
-            if action == "blank":
-                fixes.append(f"{count} cells blanked ({reason})")
-            elif action == "fix":
-                fixes.append(f"{count} cells repaired ({reason})")
+            # blanked cells are counted from the quarantine table (meta cells_blanked, the
+            # CLI summary, each client's report), so they are not repeated here
+            if action == "fix":
+                fixes.append(f"{count} cell{'s' if count != 1 else ''} repaired ({reason})")
     by_reason = {}
     if not quarantine.empty:
         rows = quarantine[quarantine["action"] == "quarantine"]
