@@ -232,7 +232,10 @@ def caseload(validated_dir: str | Path, *, week: str, out_dir: str | Path = "rep
                                      data, week=week, settings=settings),
                                  quarantine_path=_quarantine_path(validated_dir))
             if overview and not interrupted:
-                _write_overview(result, facts, settings=settings, formats=formats, paper=paper)
+                from reconnect_analysis.report.sections import risk_questions
+
+                _write_overview(result, facts, settings=settings, formats=formats, paper=paper,
+                                risk_questions=risk_questions(data))
             result.seconds = time.monotonic() - started
             manifest.write_summary(week_dir, _summary(result, formats=formats,
                                                       interrupted=interrupted))
@@ -849,7 +852,8 @@ def _summary(result: BatchResult, *, formats: tuple[str, ...], interrupted: bool
 
 
 def _write_overview(result: BatchResult, facts, *, settings: Settings,
-                    formats: tuple[str, ...], paper: str) -> None:
+                    formats: tuple[str, ...], paper: str,
+                    risk_questions: tuple[list[str], list[str]] | None = None) -> None:
     from reconnect_analysis.report import overview
 
     status = {client: "none" for client in facts["client_id"]}  # no report due
@@ -857,7 +861,8 @@ def _write_overview(result: BatchResult, facts, *, settings: Settings,
     rows = triage.order(facts, report_status=status, settings=settings)
     html_path = overview.write_html(result.week_dir, rows, week=result.week,
                                     outcomes={o.client_id: o for o in result.outcomes},
-                                    unattributed_risks=result.unattributed_risks)
+                                    unattributed_risks=result.unattributed_risks,
+                                    risk_questions=risk_questions)
     result.overview_paths.append(html_path)
     if "pdf" in formats:
         try:

@@ -27,7 +27,8 @@ PDF_NAME = "overview.pdf"
 
 
 def render_html(rows: pd.DataFrame, *, week: str, outcomes: dict | None = None,
-                unattributed_risks: int = 0) -> str:
+                unattributed_risks: int = 0,
+                risk_questions: tuple[list[str], list[str]] | None = None) -> str:
     """The overview page as a string.
 
     Parameters
@@ -39,6 +40,9 @@ def render_html(rows: pd.DataFrame, *, week: str, outcomes: dict | None = None,
         ``None`` renders without report links or statuses.
     unattributed_risks
         Risk records without a client id in the safety window (a run-level alert).
+    risk_questions
+        ``(asked, not_asked)`` risk fields of the export (``sections.risk_questions``): an
+        export that asks none, or only some, cannot rule risk out, and the page says so first.
     """
     monday, sunday = parse_week(week)
     outcomes = outcomes or {}
@@ -46,6 +50,14 @@ def render_html(rows: pd.DataFrame, *, week: str, outcomes: dict | None = None,
     if unattributed_risks:
         alerts.append(f"{unattributed_risks} risk answer(s) in the export have no usable client "
                       "id: check the source export (see the validation quarantine).")
+    asked, not_asked = risk_questions or ([], [])
+    if risk_questions is not None and not asked:
+        alerts.append("Risk not checked: this export asks no risk questions (self-harm "
+                      "thoughts, feeling unsafe, hopelessness, red flags), so no client's risk "
+                      "can be ruled out from it. Ask clients directly.")
+    elif not_asked:
+        alerts.append("Not asked in this export, so not ruled out: "
+                      + ", ".join(f.replace("_", " ") for f in not_asked) + ".")
     missing = [r["client_id"] for r in rows.to_dict("records") if r["level"] == 0]
     if missing:
         alerts.append("Risk present, report missing: " + ", ".join(missing))
@@ -75,9 +87,11 @@ def render_html(rows: pd.DataFrame, *, week: str, outcomes: dict | None = None,
 
 
 def write_html(week_dir: str | Path, rows: pd.DataFrame, *, week: str,
-               outcomes: dict | None = None, unattributed_risks: int = 0) -> Path:
+               outcomes: dict | None = None, unattributed_risks: int = 0,
+               risk_questions: tuple[list[str], list[str]] | None = None) -> Path:
     """Write ``overview.html`` atomically (0600) into ``week_dir``."""
-    text = render_html(rows, week=week, outcomes=outcomes, unattributed_risks=unattributed_risks)
+    text = render_html(rows, week=week, outcomes=outcomes, unattributed_risks=unattributed_risks,
+                       risk_questions=risk_questions)
     return atomic_write_text(Path(week_dir) / HTML_NAME, text)
 
 

@@ -104,3 +104,13 @@ def test_overview_pdf(tmp_path):
     text = " ".join(page.extract_text() for page in PdfReader(str(path)).pages)
     assert text.index("C02") < text.index("C01")
     assert "Risk present, report missing" in text
+
+
+def test_an_export_without_risk_questions_says_risk_is_not_ruled_out():
+    page = overview.render_html(rows(), week=WEEK, risk_questions=([], ["self_harm_thoughts"]))
+    assert "Risk not checked: this export asks no risk questions" in page
+    some = overview.render_html(rows(), week=WEEK,
+                                risk_questions=(["self_harm_thoughts"], ["flag_psychotic"]))
+    assert "Not asked in this export, so not ruled out: flag psychotic." in some
+    everything = overview.render_html(rows(), week=WEEK, risk_questions=(["unsafe"], []))
+    assert "not ruled out" not in everything and "Risk not checked" not in everything
