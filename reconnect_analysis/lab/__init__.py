@@ -1,0 +1,1 @@
+"""JupyterLab for exploring a caseload: start a local, token-protected server on notebooks/."""
