@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 DEMO_DIR ?= demo_data
 REPORTS_DIR ?= reports
 
-.PHONY: help setup browser demo test lint reports clean
+.PHONY: help setup browser demo lab test lint reports clean
 
 ## Show this help
 help:
@@ -37,6 +37,10 @@ demo: setup
 	$(VENV)/bin/reconnect demo --out $(DEMO_DIR)
 	$(VENV)/bin/reconnect pipeline $(DEMO_DIR) --out $(REPORTS_DIR) --format html,pdf
 
+## Explore the demo caseload (or EXPORT=path) in JupyterLab, on 127.0.0.1 with a token
+lab: setup
+	$(VENV)/bin/reconnect lab $(EXPORT) --out $(REPORTS_DIR)
+
 ## Run the whole test suite (lint first)
 test: setup lint
 	$(PY) -m pytest
@@ -52,4 +56,5 @@ reports: setup
 ## Remove the demo data, validated tables and reports, all of which hold client data (keeps .venv)
 clean:
 	rm -rf $(DEMO_DIR) validated $(REPORTS_DIR)/*/ $(REPORTS_DIR)/.validated $(REPORTS_DIR)/.failed \
-	  $(REPORTS_DIR)/.locks screenshots benchmarks/out .pytest_cache
+	  $(REPORTS_DIR)/.locks $(REPORTS_DIR)/jupyterlab.log notebooks/.ipynb_checkpoints \
+	  screenshots benchmarks/out .pytest_cache

@@ -22,3 +22,8 @@ def notebook_path(name: str = "client_weekly_report.ipynb") -> Path:
         if candidate.is_file():
             return candidate
     raise FileNotFoundError(f"notebook template {name} not found")
+
+
+def notebooks_dir() -> Path:
+    """The folder holding the notebooks (report template and exploration notebooks)."""
+    return notebook_path().parent

@@ -33,15 +33,16 @@ def cli() -> None:
       reconnect report demo_data --week 2026-W47 --client C01
       reconnect report demo_data --week 2026-W47 --all
       reconnect pipeline demo_data                all of the above for the newest week
+      reconnect lab                               explore the demo caseload in JupyterLab
 
     Everything runs on this machine; nothing is sent anywhere.
     """
 
 
 def _register() -> None:
-    from reconnect_analysis.cli import demo, pipeline, report, validate
+    from reconnect_analysis.cli import demo, lab, pipeline, report, validate
 
-    for module in (demo, validate, report, pipeline):
+    for module in (demo, validate, report, pipeline, lab):
         cli.add_command(module.command)
 
 

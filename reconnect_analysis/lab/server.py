@@ -71,6 +71,15 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def _port_is_free(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        try:
+            probe.bind((HOST, port))
+        except OSError:
+            return False
+        return True
+
+
 def lab_arguments(root: Path, port: int, *, open_browser: bool,
                   workspaces_dir: Path | None = None) -> list[str]:
     """The ``jupyter lab`` command line (without the token, which goes in the environment)."""
@@ -100,11 +109,15 @@ def start(root: str | Path, *, validated_dir: str | Path, port: int | None = Non
     messages go to ``log_path`` (default: ``jupyterlab.log`` beside ``validated_dir``).
     """
     root = Path(root).resolve()
+    if port is not None and not _port_is_free(port):
+        raise ReconnectError(f"port {port} is already in use on {HOST}; choose another "
+                             "with --port or leave it out to use a free one")
     port = port or free_port()
     token = secrets.token_urlsafe(24)
     log_path = Path(log_path or Path(validated_dir).parent / "jupyterlab.log").resolve()
     env = os.environ | {"JUPYTER_TOKEN": token, ENV_VAR: str(Path(validated_dir).resolve())}
-    log = open(log_path, "ab")  # noqa: SIM115 - the server writes to it after we return
+    # 0600: the server writes its address, with the token, into the log.
+    log = os.fdopen(os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600), "ab")
     try:
         process = subprocess.Popen(
             lab_arguments(root, port, open_browser=open_browser,
