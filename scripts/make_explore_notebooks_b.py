@@ -1,0 +1,122 @@
+"""Write notebooks/explore_caseload.ipynb (the whole-caseload explorer) from the cells below.
+
+Run ``.venv/bin/python scripts/make_explore_notebooks_b.py`` after editing a cell here; the
+notebook is written without outputs and with fixed cell ids, so a rerun changes nothing.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+
+# Parameter types are written as strings ("Optional[str]"): papermill --help-notebook reads
+# them, and the cell still holds only literals.
+NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "explore_caseload.ipynb"
+
+INTRO = """\
+# Explore the whole caseload
+
+**How to use it:** run every cell (menu *Run → Run All Cells*). Then drag the two ends of
+**Weeks** to choose the period (it starts with the caseload's last 8 weeks): every view
+recomputes for those weeks. Pick a pattern in **Pattern** to list only the clients with that
+pattern and pick them out in the scatter. Hover over a dot for that client's trends and
+links.
+
+**Safety first:** risk answers and red flags of the chosen weeks always come first, above
+every chart, with answers that could not be matched to a client called out. When the export
+asks no risk questions, the explorer says that risk cannot be ruled out from it.
+
+Days without a check-in are unknown: never "no practice" or 0. Links between practice and
+micro-shifts are links in the log, not proof that one causes the other. Nothing here is a
+diagnosis; open a client in `explore_adherence.ipynb` to see the days behind a row.
+
+`reconnect lab` opens this notebook with the caseload ready; to open another validated
+folder, set `validated_path` in the next cell."""
+
+PARAMETERS = """\
+validated_path: "Optional[str]" = None  # validated folder; None: the one 'reconnect lab' opened
+first_week: "Optional[str]" = None  # first ISO week, e.g. "2026-W40"; None: 8 weeks back
+last_week: "Optional[str]" = None  # last ISO week, e.g. "2026-W47"; None: the last logged"""
+
+SETUP_MD = """\
+## Setup
+Opens the caseload and draws charts with the Plotly extension installed with JupyterLab
+(nothing is loaded from the internet)."""
+
+SETUP = """\
+from reconnect_analysis.explore.caseload_explorer import CaseloadExplorer
+from reconnect_analysis.explore.data import open_caseload
+from reconnect_analysis.explore.display import use_offline_plotly
+
+use_offline_plotly()
+caseload = open_caseload(validated_path)
+print(f"{len(caseload.client_ids)} clients in {caseload.folder.name}")"""
+
+VIEWS_MD = """\
+## The views, top to bottom
+1. **Safety first**: every risk answer and red flag of the chosen weeks, newest first, with
+   the client, the date and the file row it came from. Read these before anything else.
+2. **Practice change against numbness trend**: one dot per client. Across: how much more
+   (right) or less (left) they practised in the second half of the weeks than in the first.
+   Up and down: whether numbness rose (up) or eased (down), in points per week. Bottom right
+   is what the plan hopes for; top left deserves a look first. A red ring marks a risk
+   answer in the last 14 days.
+3. **Clients**: one row per client (only the chosen pattern's clients when one is picked).
+4. **Does practice go with micro-shifts?**: how many clients show a clear link, a possible
+   link, no clear link, or not enough data yet, on the same day and on the next day.
+5. **Who logs too little to say anything**, and why.
+6. **Patterns across the caseload**: how many clients have each pattern.
+
+## How to read the patterns
+Each client gets the first pattern that fits, in this order:
+- *logs too little to say*: too few days logged to read a trend (the table says why);
+- *numbness rising*: numbness is clearly going up over the weeks;
+- *plan not kept*: practice on fewer than 30% of the answered days in the second half, or
+  a fall of 25 percentage points or more;
+- *adherence up and shifts up*: practice rose by 15 points or more and micro-shifts are
+  clearly going up;
+- *adherence up, numbness easing*: practice up, numbness clearly going down;
+- *adherence up, shifts not yet*: practice up, nothing else clearly changed yet;
+- *practising, numbness easing*: practice on at least half the answered days, numbness
+  going down;
+- *numbness easing*: numbness going down, practice neither up nor steady (or not asked);
+- *no clear pattern*: none of these.
+
+"Clearly" means the trend's interval leaves out zero; a pattern is a prompt for a
+conversation, not a judgement."""
+
+EXPLORER = """\
+explorer = CaseloadExplorer(caseload, first_week, last_week)
+explorer.widget"""
+
+
+def build() -> nbformat.NotebookNode:
+    """The notebook, without outputs."""
+    cells = [
+        nbformat.v4.new_markdown_cell(INTRO, id="how-to-use"),
+        nbformat.v4.new_code_cell(PARAMETERS, id="parameters",
+                                  metadata={"tags": ["parameters"]}),
+        nbformat.v4.new_markdown_cell(SETUP_MD, id="setup-md"),
+        nbformat.v4.new_code_cell(SETUP, id="setup"),
+        nbformat.v4.new_markdown_cell(VIEWS_MD, id="views-md"),
+        nbformat.v4.new_code_cell(EXPLORER, id="explorer"),
+    ]
+    notebook = nbformat.v4.new_notebook(cells=cells)
+    notebook.metadata = {
+        "kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python",
+                       "name": "python3"},
+        "language_info": {"name": "python"},
+    }
+    return notebook
+
+
+def main() -> None:
+    notebook = build()
+    nbformat.validate(notebook)
+    NOTEBOOK.write_text(nbformat.writes(notebook) + "\n", encoding="utf-8")
+    print(f"wrote {NOTEBOOK}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,60 @@
+"""notebooks/explore_caseload.ipynb runs headless (papermill) top to bottom without edits, on
+the demo caseload and on the m-Path export, with Safety first above every chart."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from reconnect_analysis.paths import REPO_DIR
+
+NOTEBOOK = REPO_DIR / "notebooks" / "explore_caseload.ipynb"
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+
+
+def _run(validated, tmp_path) -> dict:
+    import papermill
+
+    out = tmp_path / "explore_caseload.out.ipynb"
+    papermill.execute_notebook(str(NOTEBOOK), str(out),
+                               parameters={"validated_path": str(validated)},
+                               kernel_name="python3", cwd=str(tmp_path), progress_bar=False)
+    return json.loads(out.read_text(encoding="utf-8"))
+
+
+def _views_in_order(notebook: dict) -> list[str]:
+    """The HTML heading+sentence of each Output widget, in the explorer's VBox order."""
+    state = notebook["metadata"]["widgets"][WIDGET_STATE]["state"]
+    explorer_cell = next(c for c in notebook["cells"] if c["cell_type"] == "code"
+                         and "CaseloadExplorer(" in "".join(c["source"]))
+    [result] = [o for o in explorer_cell["outputs"] if o["output_type"] == "execute_result"]
+    box = state[result["data"]["application/vnd.jupyter.widget-view+json"]["model_id"]]
+    texts = []
+    for child in box["state"]["children"]:
+        model = state[child.removeprefix("IPY_MODEL_")]
+        if model["model_name"] == "OutputModel":
+            outputs = model["state"]["outputs"]
+            texts.append("".join(o["data"].get("text/html", "") for o in outputs))
+            if not any("application/vnd.plotly.v1+json" in o["data"] for o in outputs):
+                texts[-1] += " [no chart]"
+    return texts
+
+
+@pytest.mark.timeout(180)
+def test_notebook_on_demo(demo_validated, tmp_path):
+    notebook = _run(demo_validated, tmp_path)
+    views = _views_in_order(notebook)
+    assert len(views) == 6
+    assert "Caseload · Safety first" in views[0] and "(C06)" in views[0]
+    assert "Caseload · Practice change against numbness trend" in views[1]
+    assert all("[no chart]" not in v for v in views)
+    text = json.dumps(notebook)
+    assert "cdn.plot.ly" not in text and '"ename"' not in text
+
+
+@pytest.mark.timeout(180)
+def test_notebook_on_mpath(mpath_validated, tmp_path):
+    views = _views_in_order(_run(mpath_validated, tmp_path))
+    assert "Caseload · Safety first" in views[0] and "Risk cannot be ruled out" in views[0]
+    assert "no practice or no micro-shift questions" in views[3]
