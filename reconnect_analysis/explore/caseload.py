@@ -51,7 +51,8 @@ PRACTICE_LOW = 0.3
 kept"; at or above :data:`PRACTISING` the client is practising."""
 PRACTISING = 0.5
 NOT_IN_EXPORT = "not in this export"
-"""Link verdict for an export that asks no practice or no micro-shift questions."""
+"""Link (and micro-shift trend) verdict for an export that asks no practice or no
+micro-shift questions: asking more days would not help."""
 VERDICT_ORDER = (*metrics.association.VERDICTS, NOT_IN_EXPORT)
 
 SUMMARY_COLUMNS = {
@@ -99,7 +100,9 @@ def client_summary(tables: Tables, *, start, end, settings: Settings = DEFAULTS
           answered days; ``practice_change`` = second - first (0-1 scale);
         - ``numbness_slope``, ``numbness_low``, ``numbness_high`` (Theil-Sen points per week
           and its interval), ``numbness_days``, ``numbness_verdict``; the same for the
-          micro-shift score as ``shift_*`` (``metrics.trends.slopes`` over the period);
+          micro-shift score as ``shift_*`` (``metrics.trends.slopes`` over the period;
+          ``shift_verdict`` is :data:`NOT_IN_EXPORT` when the export asks no micro-shift
+          questions);
         - ``link_same_day``, ``rho_same_day``, ``days_same_day`` and ``link_next_day``,
           ``rho_next_day``, ``days_next_day``: verdict, rank correlation and days of the
           association of any cue with the micro-shift score (``metrics.association.link``);
@@ -146,6 +149,8 @@ def client_summary(tables: Tables, *, start, end, settings: Settings = DEFAULTS
         out[column] = out[column].fillna(0).astype("int64")
     for column in ("numbness_verdict", "shift_verdict"):
         out[column] = out[column].fillna(NOT_ENOUGH)
+    if not carries["shifts"]:
+        out["shift_verdict"] = NOT_IN_EXPORT
     for column in ("link_same_day", "link_next_day"):
         fallback = NOT_ENOUGH if carries["practice"] and carries["shifts"] else NOT_IN_EXPORT
         out[column] = out[column].fillna(fallback)
@@ -389,15 +394,21 @@ def _table(header: list[str], columns: list[list], *, height: int | None = None)
 
 
 def safety(tables: Tables, *, start, end, settings: Settings = DEFAULTS) -> View:
-    """Risk answers and red flags in the period (and undated ones), newest first.
+    """Risk answers and red flags of the chosen weeks, newest first, plus every later and
+    every undated one (a risk is never hidden by choosing earlier weeks).
 
     Unattributed rows (no client id) are called out; an export that asks no risk questions
     says risk cannot be ruled out. Always the first view.
     """
     title = "Caseload · Safety first: risk answers and red flags"
-    rows = metrics.safety.risks(tables, settings=settings, start=start, end=end)
+    rows = metrics.safety.risks(tables, settings=settings, start=start)
+    end = _day(end)
+    later = (rows["date"] > end).to_numpy()
     asked, not_asked = sections.risk_questions(tables)
     period = _period_words(start, end)
+    not_asked_text = ("Not asked in this export: "
+                      + "; ".join(sections.FIELD_LABELS.get(f, f) for f in not_asked)
+                      + ". These cannot be ruled out from it.") if not_asked else ""
     if rows.empty:
         if not asked:
             sentence = ("Risk not checked: this export asks no risk questions (self-harm "
@@ -405,29 +416,30 @@ def safety(tables: Tables, *, start, end, settings: Settings = DEFAULTS) -> View
                         "no answers were found because none were asked. Risk cannot be ruled "
                         "out from it: ask each client directly.")
         else:
-            sentence = (f"No risk answers or red flags were logged in {period}; days a client "
-                        "did not log are unknown.")
-            if not_asked:
-                sentence += (" Not asked in this export: "
-                             + "; ".join(sections.FIELD_LABELS.get(f, f) for f in not_asked)
-                             + ". These cannot be ruled out from it.")
+            sentence = (f"No risk answers or red flags were logged in {period} or later; days "
+                        "a client did not log are unknown. " + not_asked_text).strip()
         return View("safety", title, sentence)
     who = rows["client_id"]
-    unattributed = who.isna() | (who.astype(str).str.strip() == "")
+    unattributed = (who.isna() | (who.astype(str).str.strip() == "")).to_numpy()
     clients = sorted({str(c) for c in who[~unattributed]})
-    sentence = (f"{_count(len(rows), 'risk answer or red flag', 'risk answers or red flags')}"
-                f" in {period}, newest first, from {_count(len(clients), 'client', 'clients')}"
-                f" ({', '.join(clients)}): review them before anything else on this page.")
+    n_in = int((~later).sum())
+    sentence = (f"{_count(n_in, 'risk answer or red flag', 'risk answers or red flags')}"
+                f" in {period}") if n_in else f"No risk answers or red flags in {period}"
+    if later.any():
+        sentence += f"{' and' if n_in else ', but'} {int(later.sum())} after these weeks"
+    sentence += (f", newest first, from {_count(len(clients), 'client', 'clients')}"
+                 f" ({', '.join(clients)}): review them before anything else on this page.")
     if unattributed.any():
         sentence = (f"⚠ {_count(int(unattributed.sum()), 'risk answer', 'risk answers')} "
                     "could not be matched to a client (no client id): look up the source "
                     "file and row in the table and find out whose it is. " + sentence)
     if not_asked:
-        sentence += (" Not asked in this export: "
-                     + "; ".join(sections.FIELD_LABELS.get(f, f) for f in not_asked) + ".")
+        sentence += " " + not_asked_text
     client_text = ["⚠ unknown client" if u else str(c)
                    for c, u in zip(who, unattributed, strict=True)]
-    dates = ["date unreadable" if pd.isna(d) else sections.day(d) for d in rows["date"]]
+    dates = ["date unreadable" if pd.isna(d)
+             else sections.day(d) + (" (after these weeks)" if d > end else "")
+             for d in rows["date"]]
     values = [sections._risk_value(f, v) for f, v in zip(rows["field"], rows["value"],
                                                            strict=True)]
     notes = []
@@ -634,9 +646,11 @@ def client_rows(summary: pd.DataFrame) -> pd.DataFrame:
         "client_id": summary["client_id"].astype(str), "pattern": summary["pattern"],
         "logged": [f"{a} of {b}" for a, b in zip(summary["days_logged"],
                                                   summary["days_in_period"], strict=True)],
-        "practised": [f"{_pct(a)} → {_pct(b)}" for a, b in
-                      zip(summary["share_practised_first"], summary["share_practised_second"],
-                          strict=True)],
+        "practised": ["no practice answers" if n1 + n2 == 0 else f"{_pct(a)} → {_pct(b)}"
+                      for a, b, n1, n2 in zip(summary["share_practised_first"],
+                                              summary["share_practised_second"],
+                                              summary["practice_days_first"],
+                                              summary["practice_days_second"], strict=True)],
         "numbness": [trend(s, v) for s, v in zip(summary["numbness_slope"],
                                                  summary["numbness_verdict"], strict=True)],
         "shifts": [trend(s, v) for s, v in zip(summary["shift_slope"],

@@ -40,7 +40,8 @@ def _monday(value, *, name: str) -> pd.Timestamp:
 def week_range(weeks: list[pd.Timestamp], first_week=None, last_week=None
                ) -> tuple[pd.Timestamp, pd.Timestamp]:
     """First and last Monday to show: the given weeks (``"2026-W40"`` or any day in the week),
-    else the last eight weeks of the caseload (:func:`data.default_weeks`).
+    else the last eight weeks of the caseload (:func:`data.default_weeks`). Only a first
+    week: from it to the last week; only a last week: the eight weeks ending with it.
 
     Raises ReconnectError (one line, with the weeks available) when a week is outside the
     caseload or the first comes after the last.
@@ -52,6 +53,8 @@ def week_range(weeks: list[pd.Timestamp], first_week=None, last_week=None
     last = default[1] if last_week is None else _monday(last_week, name="last_week")
     if first_week is not None and last_week is None:
         last = weeks[-1]
+    if last_week is not None and first_week is None and last in weeks:
+        first = weeks[max(0, weeks.index(last) - data.DEFAULT_WEEKS_SHOWN + 1)]
     available = f"{data.week_label(weeks[0])} to {data.week_label(weeks[-1])}"
     for name, monday in (("first_week", first), ("last_week", last)):
         if monday not in weeks:

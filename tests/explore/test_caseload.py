@@ -283,6 +283,9 @@ def test_mpath_export_without_cues_or_risks(mpath_validated):
     summary = cl.client_summary(tables, start=start, end=end)
     assert len(summary) == len(data.open_caseload(mpath_validated).client_ids)
     assert set(summary["link_same_day"]) == {cl.NOT_IN_EXPORT}
+    assert set(summary["shift_verdict"]) == {cl.NOT_IN_EXPORT}
+    assert set(cl.client_rows(summary)["Practised days (1st → 2nd half)"]) == {
+        "no practice answers"}
     assert summary["share_practised_first"].isna().all()
     assert not summary["pattern"].str.contains("adherence|practising|plan").any()
     views = cl.caseload_views(tables, summary, start=start, end=end)

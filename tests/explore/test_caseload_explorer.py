@@ -64,8 +64,12 @@ def test_weeks_recompute(explorer):
     assert len(explorer.calls) == 2
     assert (explorer.summary["days_in_period"] == 28).all()
     assert (explorer.table["pattern"] == "numbness rising").all()  # filter kept
-    # C06's risk answers are all in W47: outside these weeks, so not in the safety view
-    assert "C06" not in explorer.views[0].sentence
+    # C06's risk answers are all in W47, after these weeks: still shown first, marked so
+    safety = explorer.views[0]
+    assert safety.sentence.startswith("No risk answers or red flags in Mon 28 Sep 2026 – Sun "
+                                      "25 Oct 2026, but 11 after these weeks")
+    assert "(C06)" in safety.sentence
+    assert safety.figure.data[0].cells.values[1][0] == "Sun 22 Nov 2026 (after these weeks)"
 
 
 def test_week_range():
@@ -73,6 +77,9 @@ def test_week_range():
     assert ce.week_range(weeks) == (weeks[0], weeks[-1])
     assert ce.week_range(weeks, "2026-W41", "2026-w43") == (weeks[1], weeks[3])
     assert ce.week_range(weeks, "2026-10-07") == (weeks[1], weeks[-1])  # any day of the week
+    assert ce.week_range(weeks, None, "2026-W42") == (weeks[0], weeks[2])
+    long = list(pd.date_range("2026-01-05", periods=20, freq="7D"))
+    assert ce.week_range(long, None, long[12]) == (long[5], long[12])  # 8 weeks to it
     with pytest.raises(ReconnectError, match=r"first_week 2026-W30 \(20 Jul\) is outside "
                                              r"this caseload \(weeks 2026-W40 \(28 Sep\) to "):
         ce.week_range(weeks, "2026-W30")
