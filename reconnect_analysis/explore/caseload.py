@@ -148,12 +148,12 @@ def client_summary(tables: Tables, *, start, end, settings: Settings = DEFAULTS
                    "shift_days", "days_same_day", "days_next_day"):
         out[column] = out[column].fillna(0).astype("int64")
     for column in ("numbness_verdict", "shift_verdict"):
-        out[column] = out[column].fillna(NOT_ENOUGH)
+        out[column] = out[column].astype(object).fillna(NOT_ENOUGH)
     if not carries["shifts"]:
         out["shift_verdict"] = NOT_IN_EXPORT
     for column in ("link_same_day", "link_next_day"):
         fallback = NOT_ENOUGH if carries["practice"] and carries["shifts"] else NOT_IN_EXPORT
-        out[column] = out[column].fillna(fallback)
+        out[column] = out[column].astype(object).fillna(fallback)
     out["reason"] = [_reason(r, settings) for r in out.itertuples(index=False)]
     out["enough_data"] = out["reason"] == ""
     out["risk_recent"] = _recent_risks(tables, out["client_id"], end, settings)

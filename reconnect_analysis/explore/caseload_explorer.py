@@ -19,7 +19,22 @@ from reconnect_analysis.explore import data
 from reconnect_analysis.explore.display import View, show
 from reconnect_analysis.weeks import parse_week
 
-__all__ = ["CaseloadExplorer", "week_range"]
+__all__ = ["CaseloadExplorer", "week_range", "caseload_weeks"]
+
+
+def caseload_weeks(tables) -> list[pd.Timestamp]:
+    """Mondays of every week of the caseload (:func:`data.client_weeks`); when nobody has a
+    check-in, the weeks of the dated risk answers instead, so those are still shown."""
+    weeks = data.client_weeks(tables)
+    risks = tables.risks
+    if weeks or risks is None or "date" not in getattr(risks, "columns", []):
+        return weeks
+    dates = pd.to_datetime(risks["date"], errors="coerce").dropna()
+    if dates.empty:
+        return []
+    first, last = (d.normalize() - pd.Timedelta(days=d.weekday())
+                   for d in (dates.min(), dates.max()))
+    return list(pd.date_range(first, last, freq="7D"))
 
 
 def _monday(value, *, name: str) -> pd.Timestamp:
@@ -72,7 +87,7 @@ class CaseloadExplorer:
     Attributes
     ----------
     weeks : ipywidgets.SelectionRangeSlider
-        "Weeks": the period, over every week of the caseload.
+        "Weeks": the period, over every week of the caseload (:func:`caseload_weeks`).
     pattern : ipywidgets.Dropdown
         "Pattern": "All clients" or one of :func:`caseload.pattern_names`.
     widget : ipywidgets.VBox
@@ -93,7 +108,7 @@ class CaseloadExplorer:
         self.caseload = caseload
         self.tables = caseload.tables
         self.settings = settings
-        all_weeks = data.client_weeks(self.tables)
+        all_weeks = caseload_weeks(self.tables)
         first, last = week_range(all_weeks, first_week, last_week)
         self.weeks = widgets.SelectionRangeSlider(
             options=[(data.week_label(w), w) for w in all_weeks],

@@ -97,3 +97,16 @@ def test_given_weeks_and_mpath(mpath_validated):
     assert explorer.period == (pd.Timestamp("2024-04-15"), pd.Timestamp("2024-04-28"))
     assert "Risk cannot be ruled out" in explorer.views[0].sentence
     assert set(explorer.summary["link_next_day"]) == {cl.NOT_IN_EXPORT}
+
+
+def test_risk_answers_without_any_checkin_still_shown():
+    from reconnect_analysis.tables import Tables
+    from tests.explore.test_caseload import _risks
+    from tests.metrics.conftest import make_entries
+
+    entries = make_entries({"A": {"start": "2026-11-02", "numbness": "5"}}).iloc[0:0]
+    explorer = ce.CaseloadExplorer(data.Caseload(Tables(entries=entries, risks=_risks()),
+                                                 folder=None))
+    assert [m for _, m in explorer.weeks.options][0] == pd.Timestamp("2026-09-28")
+    assert list(explorer.summary["client_id"]) == ["J", "K"]
+    assert "(J, K)" in explorer.views[0].sentence
