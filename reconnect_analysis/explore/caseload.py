@@ -31,7 +31,8 @@ __all__ = ["client_summary", "PATTERNS", "Pattern", "NO_PATTERN", "pattern_names
            "assign_patterns", "filter_by_pattern", "caseload_views", "safety",
            "adherence_vs_numbness", "verdicts", "too_little", "patterns",
            "SUMMARY_COLUMNS", "RISK_DAYS",
-           "client_rows", "client_table", "CLIENT_COLUMNS", "ALL_CLIENTS"]
+           "client_rows", "client_table", "CLIENT_COLUMNS", "ALL_CLIENTS",
+           "attention_order"]
 
 RISK_DAYS = 14
 """Risk answers dated in the last this-many days of the period count as recent."""
@@ -379,16 +380,36 @@ def _period_words(start, end) -> str:
     return f"{sections.day(start)} – {sections.day(end)}"
 
 
-def _table(header: list[str], columns: list[list], *, height: int | None = None) -> go.Figure:
-    """A plotly table; every cell escaped (plotly draws a few HTML tags in text)."""
+TABLE_WIDTH_PX = 800
+"""Width a table is laid out for (a JupyterLab notebook column); used to guess its height."""
+MAX_TABLE_HEIGHT = 900
+
+
+def _lines(text: str, chars: int) -> int:
+    """Lines ``text`` takes in a column ``chars`` characters wide (at least 1)."""
+    return max(1, -(-len(text) // chars))
+
+
+def _table(header: list[str], columns: list[list], *, title: str,
+           widths: list[float] | None = None) -> go.Figure:
+    """A plotly table titled ``title``; every cell escaped (plotly draws a few HTML tags in
+    text). ``widths``: relative column widths. The height fits the rows (long cells wrap),
+    up to :data:`MAX_TABLE_HEIGHT`; longer tables scroll inside the chart."""
     cells = [[html.escape(str(v)) for v in col] for col in columns]
+    widths = widths or [1.0] * len(header)
+    chars = [int(max(6, TABLE_WIDTH_PX * w / sum(widths) / 7.5 - 2)) for w in widths]
+    head = max(_lines(h, chars[k]) for k, h in enumerate(header))
+    per_row = [max(_lines(col[i], chars[k]) for k, col in enumerate(cells))
+               for i in range(len(cells[0]) if cells else 0)] or [1]
     figure = go.Figure(go.Table(
+        columnwidth=widths,
         header={"values": [f"<b>{html.escape(h)}</b>" for h in header], "align": "left",
                 "fill_color": "#eef1f6"},
-        cells={"values": cells, "align": "left", "height": 26}))
-    rows = len(cells[0]) if cells else 0
-    figure.update_layout(height=height or min(600, 60 + 28 * max(rows, 1)),
-                         margin={"l": 10, "r": 10, "t": 10, "b": 10},
+        cells={"values": cells, "align": "left"}))
+    height = 100 + 18 * head + sum(10 + 17 * n for n in per_row)  # a little spare
+    figure.update_layout(height=min(MAX_TABLE_HEIGHT, height),
+                         title={"text": html.escape(title), "x": 0},
+                         margin={"l": 10, "r": 10, "t": 50, "b": 10},
                          font={"family": FONT, "size": 12, "color": "#1d2330"})
     return figure
 
@@ -453,7 +474,8 @@ def safety(tables: Tables, *, start, end, settings: Settings = DEFAULTS) -> View
                     else str(r.source_file))
         notes.append("; ".join(bits))
     figure = _table(["Client", "Date", "Answer", "Value", "Where it came from"],
-                    [client_text, dates, list(rows["label"]), values, notes])
+                    [client_text, dates, list(rows["label"]), values, notes], title=title,
+                    widths=[1.2, 2, 3, 1, 2.4])
     return View("safety", title, sentence, figure)
 
 
@@ -595,7 +617,7 @@ def too_little(summary: pd.DataFrame) -> View:
                     [list(rows["client_id"]),
                      [f"{a} of {b}" for a, b in zip(rows["days_logged"],
                                                      rows["days_in_period"], strict=True)],
-                     list(rows["reason"])])
+                     list(rows["reason"])], title=title, widths=[1, 1, 6])
     sentence = (f"{_count(len(rows), 'client logs', 'clients log')} too little in this period "
                 "to say anything about their trends or links: talk about what makes logging "
                 "hard before reading their charts. Missing days are unknown, not days without "
@@ -626,21 +648,24 @@ def patterns(summary: pd.DataFrame) -> View:
 
 CLIENT_COLUMNS = {
     "client_id": "Client", "pattern": "Pattern", "logged": "Days logged",
-    "practised": "Practised days (1st → 2nd half)", "numbness": "Numbness trend",
-    "shifts": "Micro-shift trend", "link_same_day": "Link same day",
-    "link_next_day": "Link next day", "risk": f"Risk answers (last {RISK_DAYS} days)",
-    "reason": "Why too little to say",
+    "practised": "Practised (1st → 2nd half)", "numbness": "Numbness, a week",
+    "shifts": "Micro-shifts, a week", "links": "Practice & micro-shifts: same day / next day",
+    "risk": f"Risk (last {RISK_DAYS} days)",
 }
+LINK_WORDS = {"clear link": "clear", "possible link": "possible", "no clear link": "no clear",
+              NOT_ENOUGH: "too few days", NOT_IN_EXPORT: "not asked"}
+"""Short words for the link verdicts in the client table (the header says "link")."""
 
 
 def client_rows(summary: pd.DataFrame) -> pd.DataFrame:
     """The summary in words, one row per client, columns named by :data:`CLIENT_COLUMNS`.
 
-    Shares read "44% → 67%" (— when too few answered days), trends "-0.70 a week (going
-    down)", risk counts "⚠ 11" (empty when none).
+    Shares read "44% → 67%" (— when fewer than :data:`MIN_DAYS_PER_HALF` answered days,
+    "no practice answers" when none), trends "-0.70, going down", links "no clear / clear"
+    (:data:`LINK_WORDS`), risk counts "⚠ 11" (empty when none).
     """
     def trend(slope, verdict):
-        return verdict if pd.isna(slope) else f"{slope:+.2f} a week ({verdict})"
+        return verdict if pd.isna(slope) else f"{slope:+.2f}, {verdict}"
 
     out = pd.DataFrame({
         "client_id": summary["client_id"].astype(str), "pattern": summary["pattern"],
@@ -655,11 +680,21 @@ def client_rows(summary: pd.DataFrame) -> pd.DataFrame:
                                                  summary["numbness_verdict"], strict=True)],
         "shifts": [trend(s, v) for s, v in zip(summary["shift_slope"],
                                                summary["shift_verdict"], strict=True)],
-        "link_same_day": summary["link_same_day"], "link_next_day": summary["link_next_day"],
+        "links": [f"{LINK_WORDS.get(a, a)} / {LINK_WORDS.get(b, b)}" for a, b in
+                  zip(summary["link_same_day"], summary["link_next_day"], strict=True)],
         "risk": [f"⚠ {n}" if n else "" for n in summary["risk_recent"]],
-        "reason": summary["reason"],
     })
     return out.rename(columns=CLIENT_COLUMNS).reset_index(drop=True)
+
+
+def attention_order(summary: pd.DataFrame) -> pd.DataFrame:
+    """``summary`` with recent risk answers first, then by pattern (rule order), then id."""
+    rank = {name: i for i, name in enumerate(pattern_names())}
+    key = pd.DataFrame({"risk": -summary["risk_recent"].to_numpy(),
+                        "pattern": summary["pattern"].map(rank).to_numpy(),
+                        "client_id": summary["client_id"].astype(str).to_numpy()})
+    order = key.sort_values(["risk", "pattern", "client_id"], kind="stable").index
+    return summary.iloc[order].reset_index(drop=True)
 
 
 def client_table(table: pd.DataFrame, *, pattern: str | None = None,
@@ -671,12 +706,13 @@ def client_table(table: pd.DataFrame, *, pattern: str | None = None,
     if table.empty:
         return View("clients", title, f"No client has the pattern \"{pattern}\" in these "
                     "weeks." if chosen else "No clients in this caseload.")
-    rows = client_rows(table)
-    figure = _table(list(rows.columns), [list(rows[c]) for c in rows.columns])
-    figure.update_layout(height=min(700, 70 + 30 * len(rows)))
+    rows = client_rows(attention_order(table))
+    figure = _table(list(rows.columns), [list(rows[c]) for c in rows.columns], title=title,
+                    widths=[0.7, 2, 0.9, 1.3, 1.6, 1.6, 1.9, 0.9])
     which = (f"the {_count(len(table), 'client', 'clients')} of {total} with the pattern "
              f"\"{pattern}\"" if chosen else f"all {_count(total, 'client', 'clients')}")
-    sentence = (f"One row per client ({which}). Shares count only days with a practice answer; "
+    sentence = (f"One row per client ({which}), recent risk answers first, then by pattern "
+                "as in the list above. Shares count only days with a practice answer; "
                 "days not logged are unknown, never \"no practice\". Open a client in the "
                 "client explorer to see the days behind a row.")
     return View("clients", title, sentence, figure)

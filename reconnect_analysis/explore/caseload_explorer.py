@@ -113,7 +113,8 @@ class CaseloadExplorer:
         self.weeks = widgets.SelectionRangeSlider(
             options=[(data.week_label(w), w) for w in all_weeks],
             index=(all_weeks.index(first), all_weeks.index(last)), description="Weeks",
-            continuous_update=False, layout=widgets.Layout(width="min(100%, 46em)"),
+            continuous_update=False, readout=False,
+            layout=widgets.Layout(width="min(100%, 40em)"),
             style={"description_width": "4em"})
         self.pattern = widgets.Dropdown(
             options=[cl.ALL_CLIENTS, *cl.pattern_names()], value=cl.ALL_CLIENTS,
@@ -179,7 +180,10 @@ class CaseloadExplorer:
                 show(view)
 
     def _status_text(self) -> str:
+        """The chosen weeks in words (the slider's own readout is too narrow for them)."""
         start, end = self.period
-        return (f"<p style='margin:0.3em 0'>{len(self.summary)} clients · "
+        first, last = (data.week_label(w) for w in self.weeks.value)
+        return (f"<p style='margin:0.3em 0'><b>{first} to {last}</b>: "
                 f"{start.day} {start:%b %Y} – {end.day} {end:%b %Y} · "
-                f"computed in {self.seconds.get('recompute', 0):.1f} s</p>")
+                f"{len(self.summary)} clients · computed in "
+                f"{self.seconds.get('recompute', 0):.1f} s</p>")

@@ -188,6 +188,7 @@ def test_safety_view_first_with_unattributed_and_escaped(tiny, summary):
     views = cl.caseload_views(tiny, summary, start=START, end=END)
     assert [v.key for v in views][0] == "safety"
     assert all(v.title.startswith("Caseload · ") for v in views)
+    assert all(v.figure.layout.title.text == v.title for v in views)  # the browser reads it
     safety = views[0]
     assert safety.sentence.startswith("⚠ 1 risk answer could not be matched to a client")
     assert "3 risk answers or red flags in Mon 02 Nov 2026 – Sun 29 Nov 2026" in safety.sentence
@@ -231,11 +232,21 @@ def test_verdicts_too_little_and_patterns_counts(summary):
 
 def test_client_rows_in_words(summary):
     rows = cl.client_rows(summary).set_index("Client")
-    assert rows.loc["A", "Practised days (1st → 2nd half)"] == "14% → 86%"
-    assert rows.loc["B", "Numbness trend"] == "-1.75 a week (going down)"
-    assert rows.loc["L", "Practised days (1st → 2nd half)"] == "— → 50%"
-    assert rows.loc["K", "Risk answers (last 14 days)"] == "⚠ 1"
-    assert rows.loc["A", "Risk answers (last 14 days)"] == ""
+    assert rows.loc["A", "Practised (1st → 2nd half)"] == "14% → 86%"
+    assert rows.loc["B", "Numbness, a week"] == "-1.75, going down"
+    assert rows.loc["L", "Practised (1st → 2nd half)"] == "— → 50%"
+    assert rows.loc["K", "Practised (1st → 2nd half)"] == "no practice answers"
+    assert rows.loc["K", "Practice & micro-shifts: same day / next day"] == (
+        "too few days / too few days")
+    assert rows.loc["K", "Risk (last 14 days)"] == "⚠ 1"
+    assert rows.loc["A", "Risk (last 14 days)"] == ""
+
+
+def test_client_table_puts_risk_first_then_pattern_order(summary):
+    view = cl.client_table(summary)
+    assert view.figure.data[0].cells.values[0] == [
+        "K", "H", "I", "D", "E", "A", "B", "C", "F", "G", "J", "L"]
+    assert "all 12 clients" in view.sentence
 
 
 def test_export_without_risk_questions_says_risk_cannot_be_ruled_out(tiny):
@@ -284,7 +295,7 @@ def test_mpath_export_without_cues_or_risks(mpath_validated):
     assert len(summary) == len(data.open_caseload(mpath_validated).client_ids)
     assert set(summary["link_same_day"]) == {cl.NOT_IN_EXPORT}
     assert set(summary["shift_verdict"]) == {cl.NOT_IN_EXPORT}
-    assert set(cl.client_rows(summary)["Practised days (1st → 2nd half)"]) == {
+    assert set(cl.client_rows(summary)["Practised (1st → 2nd half)"]) == {
         "no practice answers"}
     assert summary["share_practised_first"].isna().all()
     assert not summary["pattern"].str.contains("adherence|practising|plan").any()

@@ -37,6 +37,9 @@ def test_controls_and_default_weeks(explorer):
                                                "verdicts", "too_little", "patterns"]
     assert explorer.widget.children[0].children == (explorer.weeks, explorer.pattern)
     assert len(explorer.calls) == 1 and len(explorer.table) == 8
+    assert explorer.status.value.startswith(
+        "<p style='margin:0.3em 0'><b>2026-W40 (28 Sep) to 2026-W47 (16 Nov)</b>: "
+        "28 Sep 2026 – 22 Nov 2026 · 8 clients")
 
 
 def test_pattern_only_refilters(explorer):
