@@ -1,0 +1,106 @@
+"""Write notebooks/explore_adherence.ipynb (the one-client explorer) from the cells below.
+
+Run ``.venv/bin/python scripts/make_explore_notebooks_a.py`` after editing a cell here; the
+notebook is written without outputs and with fixed cell ids, so a rerun changes nothing.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+
+# Parameter types are written as strings ("Optional[str]"): papermill --help-notebook reads
+# them, and the cell still holds only literals (no typing import needed to run it).
+NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "explore_adherence.ipynb"
+
+INTRO = """\
+# Explore one client's practice, micro-shifts and numbness
+
+**How to use it:** run every cell (menu *Run → Run All Cells*). Then pick a client in
+**Client** and drag the two ends of **Weeks** to choose the weeks; every view below redraws
+for that choice (a new client starts with their last 8 weeks). Hover over a chart for the
+day's details; drag on a chart to zoom, double-click to zoom out.
+
+**Safety first:** the client's risk answers and red flags always come first, above every
+chart, including those logged after the chosen weeks. When the export asks no risk
+questions, the explorer says that risk cannot be ruled out from it.
+
+Days without a check-in are shown as *not logged*: never as "no practice" or 0. Each view
+has one sentence saying what to look at; links between practice and micro-shifts are links
+in the log, not proof that one causes the other. Nothing here is a diagnosis.
+
+`reconnect lab` opens this notebook with the caseload ready; to open another validated
+folder, set `validated_path` in the next cell."""
+
+PARAMETERS = """\
+validated_path: "Optional[str]" = None  # validated folder; None: the one 'reconnect lab' opened
+client_id: "Optional[str]" = None  # client shown first (pseudonym); None: the first client
+first_week: "Optional[str]" = None  # first ISO week shown, e.g. "2026-W40"; None: 8 weeks back
+last_week: "Optional[str]" = None  # last ISO week shown, e.g. "2026-W47"; None: the last logged"""
+
+SETUP_MD = """\
+## Setup
+Opens the caseload and draws charts with the Plotly extension installed with JupyterLab
+(nothing is loaded from the internet)."""
+
+SETUP = """\
+from reconnect_analysis.explore.client_explorer import ClientExplorer
+from reconnect_analysis.explore.data import open_caseload
+from reconnect_analysis.explore.display import use_offline_plotly
+
+use_offline_plotly()
+caseload = open_caseload(validated_path)
+print(f"{len(caseload.client_ids)} clients in {caseload.folder.name}")"""
+
+VIEWS_MD = """\
+## The views, top to bottom
+1. **Safety first**: every risk answer and red flag of the client, newest first; those in
+   the chosen weeks are highlighted. Read these before anything else.
+2. **Practice by cue and day**: one row per cue (body, sensory, connection, meaning, and
+   *any* cue), one column per day: done, not done, not answered, or not logged. Look for the
+   cue that keeps slipping and for gaps in logging.
+3. **Micro-shifts and practice**: the daily micro-shift score (0-10) with practice days
+   marked, and whether practice goes with more micro-shifts the same day or the next day.
+4. **Which cue goes with micro-shifts**: for each cue, same day and next day, the rank
+   correlation (-1 to +1) with its interval; a line crossing 0 means no clear link.
+5. **Numbness, episodes and events**: daily numbness, numb stretches shaded, the numb-day
+   threshold, and medication changes and lever starts marked. Talk medication timing over
+   with the prescriber; timing alone does not show a cause.
+6. **Numbness fuel by week**: wake-time spread, sleep, and days with alcohol, cannabis, late
+   scrolling, recovery blocks, conflict and daylight walks."""
+
+EXPLORER = """\
+explorer = ClientExplorer(caseload, client_id, first_week, last_week)
+explorer.widget"""
+
+
+def build() -> nbformat.NotebookNode:
+    """The notebook, without outputs."""
+    cells = [
+        nbformat.v4.new_markdown_cell(INTRO, id="how-to-use"),
+        nbformat.v4.new_code_cell(PARAMETERS, id="parameters",
+                                  metadata={"tags": ["parameters"]}),
+        nbformat.v4.new_markdown_cell(SETUP_MD, id="setup-md"),
+        nbformat.v4.new_code_cell(SETUP, id="setup"),
+        nbformat.v4.new_markdown_cell(VIEWS_MD, id="views-md"),
+        nbformat.v4.new_code_cell(EXPLORER, id="explorer"),
+    ]
+    notebook = nbformat.v4.new_notebook(cells=cells)
+    notebook.metadata = {
+        "kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python",
+                       "name": "python3"},
+        "language_info": {"name": "python"},
+    }
+    return notebook
+
+
+def main() -> None:
+    notebook = build()
+    nbformat.validate(notebook)
+    NOTEBOOK.write_text(nbformat.writes(notebook) + "\n", encoding="utf-8")
+    print(f"wrote {NOTEBOOK}")
+
+
+if __name__ == "__main__":
+    main()
