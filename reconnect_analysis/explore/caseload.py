@@ -406,7 +406,7 @@ def _table(header: list[str], columns: list[list], *, title: str,
         header={"values": [f"<b>{html.escape(h)}</b>" for h in header], "align": "left",
                 "fill_color": "#eef1f6"},
         cells={"values": cells, "align": "left"}))
-    height = 100 + 18 * head + sum(10 + 17 * n for n in per_row)  # a little spare
+    height = 100 + 18 * head + sum(4 + 19 * n for n in per_row)  # a little spare
     figure.update_layout(height=min(MAX_TABLE_HEIGHT, height),
                          title={"text": html.escape(title), "x": 0},
                          margin={"l": 10, "r": 10, "t": 50, "b": 10},
