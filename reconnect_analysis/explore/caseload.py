@@ -32,7 +32,7 @@ __all__ = ["client_summary", "PATTERNS", "Pattern", "NO_PATTERN", "pattern_names
            "adherence_vs_numbness", "verdicts", "too_little", "patterns",
            "SUMMARY_COLUMNS", "RISK_DAYS",
            "client_rows", "client_table", "CLIENT_COLUMNS", "ALL_CLIENTS",
-           "attention_order"]
+           "attention_order", "risk_table"]
 
 RISK_DAYS = 14
 """Risk answers dated in the last this-many days of the period count as recent."""
@@ -415,8 +415,9 @@ def _table(header: list[str], columns: list[list], *, title: str,
 
 
 def safety(tables: Tables, *, start, end, settings: Settings = DEFAULTS) -> View:
-    """Risk answers and red flags of the chosen weeks, newest first, plus every later and
-    every undated one (a risk is never hidden by choosing earlier weeks).
+    """Risk answers and red flags of the chosen weeks, plus every later and every undated
+    one (a risk is never hidden by choosing earlier weeks): one line per client, newest
+    first, unattributed answers first (:func:`risk_table`).
 
     Unattributed rows (no client id) are called out; an export that asks no risk questions
     says risk cannot be ruled out. Always the first view.
@@ -456,27 +457,71 @@ def safety(tables: Tables, *, start, end, settings: Settings = DEFAULTS) -> View
                     "file and row in the table and find out whose it is. " + sentence)
     if not_asked:
         sentence += " " + not_asked_text
-    client_text = ["⚠ unknown client" if u else str(c)
-                   for c, u in zip(who, unattributed, strict=True)]
-    dates = ["date unreadable" if pd.isna(d)
-             else sections.day(d) + (" (after these weeks)" if d > end else "")
-             for d in rows["date"]]
-    values = [sections._risk_value(f, v) for f, v in zip(rows["field"], rows["value"],
-                                                           strict=True)]
-    notes = []
-    for r in rows.itertuples(index=False):
-        bits = []
-        if r.status == "possible_positive":
-            bits.append("possible yes: answer unreadable")
-        if r.from_quarantine:
-            bits.append("from a row that failed validation")
-        bits.append(f"{r.source_file}, row {r.source_row}" if pd.notna(r.source_row)
-                    else str(r.source_file))
-        notes.append("; ".join(bits))
-    figure = _table(["Client", "Date", "Answer", "Value", "Where it came from"],
-                    [client_text, dates, list(rows["label"]), values, notes], title=title,
-                    widths=[1.2, 2, 3, 1, 2.4])
+    table = risk_table(rows, unattributed=unattributed, end=end)
+    figure = _table(list(table.columns), [list(table[c]) for c in table.columns], title=title,
+                    widths=[1.1, 1.9, 0.8, 4.2, 2.2])
     return View("safety", title, sentence, figure)
+
+
+RISK_ORDER = ("self_harm_thoughts", "unsafe", "risk_self_harm", "flag_dissociation",
+              "flag_psychotic", "flag_cannot_self_care", "flag_head_injury",
+              "risk_dangerous_coping", "hopelessness", "risk_hopelessness")
+"""Order of the answers within a client's line: the most urgent first."""
+
+
+def risk_table(rows: pd.DataFrame, *, unattributed: np.ndarray, end) -> pd.DataFrame:
+    """``metrics.safety.risks`` rows as one line per client (each unattributed answer on its
+    own line, first), then clients by their newest answer (undated first), newest first.
+
+    Columns: ``Client``, ``Newest`` ("date unreadable" when any answer has no date; "(after
+    these weeks)" when after ``end``), ``Answers`` (count), ``What and when`` (each answer's
+    plain label with its dates as runs, most urgent first (:data:`RISK_ORDER`),
+    hopelessness with its highest value), ``Notes``
+    (unreadable answers, answers from rows that failed validation, and for an unattributed
+    answer the file and row it came from). Every answer is counted; none is dropped.
+    """
+    from reconnect_analysis.report.triage import day_ranges
+
+    keys = [f"\0{i}" if u else str(c)
+            for i, (c, u) in enumerate(zip(rows["client_id"], unattributed, strict=True))]
+    frame = rows.assign(_key=keys, _unattributed=unattributed)
+    order = sorted(dict.fromkeys(keys), key=lambda k: (not k.startswith("\0"), keys.index(k)))
+    lines = []
+    for key in order:
+        group = frame[frame["_key"] == key]
+        dated = group["date"].dropna()
+        newest = ("date unreadable" if len(dated) < len(group)
+                  else sections.day(dated.max())
+                  + (" (after these weeks)" if dated.max() > end else ""))
+        what = []
+        fields = sorted(dict.fromkeys(group["field"]), key=lambda f: (
+            RISK_ORDER.index(f) if f in RISK_ORDER else len(RISK_ORDER)))
+        for field in fields:
+            answers = group[group["field"] == field]
+            text = str(answers["label"].iloc[0])
+            if set(answers["field"]) == {"hopelessness"}:
+                levels = pd.to_numeric(answers["value"], errors="coerce").dropna()
+                if len(levels):
+                    text += f" (highest {levels.max():g} of 3)"
+            days = [f"{d:%Y-%m-%d}" for d in answers["date"].dropna()]
+            when = day_ranges(days) if days else ""
+            if answers["date"].isna().any():
+                when = ", ".join(filter(None, ["date unreadable", when]))
+            what.append(f"{text}: {when}")
+        notes = []
+        if (group["status"] == "possible_positive").any():
+            notes.append("possible yes: answer unreadable, review")
+        if group["from_quarantine"].any():
+            notes.append("from a row that failed validation")
+        if group["_unattributed"].all():
+            r = group.iloc[0]
+            notes.append(f"{r.source_file}, row {r.source_row}" if pd.notna(r.source_row)
+                         else str(r.source_file))
+        lines.append({"Client": "⚠ unknown client" if key.startswith("\0") else key,
+                      "Newest": newest, "Answers": len(group), "What and when": "; ".join(what),
+                      "Notes": "; ".join(notes)})
+    return pd.DataFrame(lines, columns=["Client", "Newest", "Answers", "What and when",
+                                        "Notes"])
 
 
 def _count(n: int, one: str, many: str) -> str:

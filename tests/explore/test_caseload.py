@@ -199,6 +199,34 @@ def test_safety_view_first_with_unattributed_and_escaped(tiny, summary):
     assert where[0] == "&lt;b&gt;entries&lt;/b&gt;.csv, row 9"
 
 
+def test_risk_table_one_line_per_client_most_urgent_first():
+    rows = pd.DataFrame({
+        "client_id": ["B", "B", "B", "B", None, "C"],
+        "date": pd.to_datetime(["2026-11-22", "2026-11-21", "2026-11-20", "2026-11-16", None,
+                                "2026-11-10"]),
+        "field": ["hopelessness", "hopelessness", "self_harm_thoughts", "hopelessness",
+                  "unsafe", "flag_dissociation"],
+        "label": ["Hopelessness", "Hopelessness", "Thoughts of self-harm", "Hopelessness",
+                  "Feeling unable to stay safe", "Severe dissociation"],
+        "value": ["2", "3", "true", "2", "?", "true"],
+        "status": ["positive"] * 4 + ["possible_positive", "positive"],
+        "from_quarantine": [False, False, False, False, True, False],
+        "source_file": "entries.csv", "source_row": [5, 4, 3, 1, 9, 2]})
+    table = cl.risk_table(rows, unattributed=rows["client_id"].isna().to_numpy(),
+                          end=pd.Timestamp("2026-11-21"))
+    assert list(table["Client"]) == ["⚠ unknown client", "B", "C"]
+    assert list(table["Newest"]) == ["date unreadable", "Sun 22 Nov 2026 (after these weeks)",
+                                     "Tue 10 Nov 2026"]
+    assert list(table["Answers"]) == [1, 4, 1]  # every answer counted
+    assert table.loc[1, "What and when"] == (
+        "Thoughts of self-harm: 2026-11-20; Hopelessness (highest 3 of 3): 2026-11-16, "
+        "2026-11-21 to 2026-11-22")
+    assert table.loc[0, "What and when"] == "Feeling unable to stay safe: date unreadable"
+    assert table.loc[0, "Notes"] == ("possible yes: answer unreadable, review; from a row "
+                                      "that failed validation; entries.csv, row 9")
+    assert table.loc[1, "Notes"] == ""
+
+
 def test_scatter_one_point_per_client_with_both_numbers(summary):
     view = cl.adherence_vs_numbness(summary)
     points = {t: (x, y) for trace in view.figure.data
