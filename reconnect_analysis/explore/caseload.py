@@ -537,6 +537,10 @@ PATTERN_COLOURS = {
 }
 
 
+MAX_NAMED = 30
+"""Dots carry their client's name up to this many clients (more would overlap)."""
+
+
 def adherence_vs_numbness(summary: pd.DataFrame, *, highlight: str | None = None) -> View:
     """Scatter: change in share practised (x) against the numbness slope per week (y).
 
@@ -564,9 +568,11 @@ def adherence_vs_numbness(summary: pd.DataFrame, *, highlight: str | None = None
             continue
         faded = chosen and name != highlight
         risk = group["risk_recent"] > 0
+        named = len(plotted) <= MAX_NAMED or (chosen and not faded and len(group) <= MAX_NAMED)
         figure.add_trace(go.Scatter(
             x=(group["practice_change"] * 100).round(1), y=group["numbness_slope"].round(2),
-            mode="markers+text", name=name, text=[html.escape(c) for c in group["client_id"]],
+            mode="markers+text" if named else "markers", name=name,
+            text=[html.escape(c) for c in group["client_id"]],
             textposition="top center",
             marker={"size": 14 if chosen and not faded else 11,
                     "color": PATTERN_COLOURS.get(name, "#5b6475"),
@@ -586,6 +592,9 @@ def adherence_vs_numbness(summary: pd.DataFrame, *, highlight: str | None = None
                         "percentage points", "zeroline": False},
         yaxis={"title": "Numbness trend, points per week", "zeroline": False},
         legend={"title": {"text": "Pattern"}})
+    if len(plotted) > MAX_NAMED:
+        left_out = (f" With more than {MAX_NAMED} clients the dots are not named: hover "
+                    "a dot, or pick a pattern to name its clients." + left_out)
     sentence = ("Each dot is a client: right of the middle line they practise more than in the "
                 "first half of the period, below it their numbness is easing. Bottom right "
                 "is what the plan hopes for; top left (practising less, numbness rising) "

@@ -236,9 +236,21 @@ def test_scatter_one_point_per_client_with_both_numbers(summary):
     # H: one practice answer in the second half (< 3); K: no check-in; L: none in half 1
     assert "Not shown (3): H, K, L" in view.sentence
     assert "not proof" in view.sentence
+    assert {trace.mode for trace in view.figure.data} == {"markers+text"}
     faded = cl.adherence_vs_numbness(summary, highlight="plan not kept")
     opacity = {trace.name: trace.marker.opacity for trace in faded.figure.data}
     assert opacity["plan not kept"] == 0.9 and opacity["numbness rising"] == 0.25
+
+
+def test_scatter_names_dots_only_when_few(summary, monkeypatch):
+    monkeypatch.setattr(cl, "MAX_NAMED", 3)
+    view = cl.adherence_vs_numbness(summary)
+    assert {trace.mode for trace in view.figure.data} == {"markers"}
+    assert "With more than 3 clients the dots are not named" in view.sentence
+    picked = cl.adherence_vs_numbness(summary, highlight="logs too little to say")  # I only
+    modes = {trace.name: trace.mode for trace in picked.figure.data}
+    assert modes.pop("logs too little to say") == "markers+text"
+    assert set(modes.values()) == {"markers"}
 
 
 def test_verdicts_too_little_and_patterns_counts(summary):
