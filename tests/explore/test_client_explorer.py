@@ -1,0 +1,98 @@
+"""The ClientExplorer widgets: a client change or a weeks change redraws every view."""
+
+from __future__ import annotations
+
+import ipywidgets as widgets
+import pandas as pd
+import pytest
+
+from reconnect_analysis.errors import ReconnectError
+from reconnect_analysis.explore import client, data
+from reconnect_analysis.explore.client_explorer import ClientExplorer, initial_weeks
+
+
+@pytest.fixture(scope="module")
+def demo(demo_validated) -> data.Caseload:
+    return data.open_caseload(demo_validated)
+
+
+def _titles(explorer) -> list[str]:
+    return [v.title for v in explorer.views]
+
+
+def test_controls_are_a_client_dropdown_and_a_weeks_slider(demo):
+    explorer = ClientExplorer(demo, "C01")
+    assert isinstance(explorer.client, widgets.Dropdown)
+    assert explorer.client.description == "Client"
+    assert list(explorer.client.options) == demo.client_ids
+    assert isinstance(explorer.weeks, widgets.SelectionRangeSlider)
+    assert explorer.weeks.description == "Weeks"
+    labels = [label for label, _ in explorer.weeks.options]
+    assert labels[-1] == "2026-W47 (16 Nov)"
+    # default: the last 8 weeks of the client's record
+    assert explorer.weeks.value == tuple(data.default_weeks(
+        data.client_weeks(demo.tables, "C01")))
+    assert isinstance(explorer.widget, widgets.VBox)
+    assert list(explorer.outputs) == list(client.VIEW_KEYS)
+    assert [v.key for v in explorer.views] == list(client.VIEW_KEYS)
+    assert explorer.redraw_seconds > 0
+
+
+def test_changing_the_client_redraws_every_view_for_the_new_client(demo):
+    explorer = ClientExplorer(demo, "C01")
+    before = [v.sentence for v in explorer.views]
+    explorer.weeks.index = (0, 1)
+    explorer.client.value = "C06"
+    assert all(t.startswith("C06 · ") for t in _titles(explorer))
+    for view in explorer.views:
+        if view.figure is not None:
+            assert view.figure.layout.title.text.startswith("C06 · ")
+    assert all(a != b for a, b in zip(before, [v.sentence for v in explorer.views],
+                                      strict=True))
+    assert explorer.views[0].key == "safety" and explorer.views[0].figure is not None
+    # the week range is reset to the new client's default
+    assert explorer.weeks.value == tuple(data.default_weeks(
+        data.client_weeks(demo.tables, "C06")))
+
+
+def test_changing_the_weeks_narrows_the_days(demo):
+    explorer = ClientExplorer(demo, "C02")
+    wide = explorer.views[1].figure.data[0].x
+    assert len(wide) == 56
+    last = len(explorer.weeks.options) - 1
+    explorer.weeks.index = (last - 1, last)
+    start, end = explorer.period
+    assert (start, end) == (pd.Timestamp("2026-11-09"), pd.Timestamp("2026-11-22"))
+    narrow = explorer.views[1].figure.data[0].x
+    assert list(narrow) == list(pd.date_range(start, end).strftime("%Y-%m-%d"))
+    numb = [t for t in explorer.views[4].figure.data if t.name == "numbness (0-10)"][0]
+    assert min(numb.x) == "2026-11-09" and max(numb.x) == "2026-11-22"
+
+
+def test_first_and_last_week_parameters(demo):
+    explorer = ClientExplorer(demo, "C03", first_week="2026-W44", last_week="2026-W45")
+    assert explorer.period == (pd.Timestamp("2026-10-26"), pd.Timestamp("2026-11-08"))
+    assert all(t.startswith("C03 · ") for t in _titles(explorer))
+
+
+def test_weeks_outside_the_record_are_clamped_and_bad_weeks_refused():
+    mondays = list(pd.date_range("2026-10-05", periods=4, freq="7D"))
+    options = [(data.week_label(m), m) for m in mondays]
+    assert initial_weeks(options) == (0, 3)
+    assert initial_weeks(options, "2026-W01", "2027-W10") == (0, 3)
+    assert initial_weeks(options, "2026-W42", "2026-W42") == (1, 1)
+    assert initial_weeks(options, "2026-W43", "2026-W41") == (0, 2)  # swapped
+    with pytest.raises(ReconnectError, match="write it like 2026-W47"):
+        initial_weeks(options, "2026-42")
+
+
+def test_unknown_client_is_refused(demo):
+    with pytest.raises(ReconnectError, match='client "C99" is not in this caseload'):
+        ClientExplorer(demo, "C99")
+
+
+def test_mpath_explorer_opens_on_the_first_client(mpath_validated):
+    caseload = data.open_caseload(mpath_validated)
+    explorer = ClientExplorer(caseload)
+    assert explorer.client.value == caseload.client_ids[0]
+    assert explorer.views[0].sentence.startswith(client.NO_RISK_QUESTIONS)
