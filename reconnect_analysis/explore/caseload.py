@@ -482,39 +482,42 @@ def risk_table(rows: pd.DataFrame, *, unattributed: np.ndarray, end) -> pd.DataF
     """
     from reconnect_analysis.report.triage import day_ranges
 
-    keys = [f"\0{i}" if u else str(c)
-            for i, (c, u) in enumerate(zip(rows["client_id"], unattributed, strict=True))]
-    frame = rows.assign(_key=keys, _unattributed=unattributed)
-    order = sorted(dict.fromkeys(keys), key=lambda k: (not k.startswith("\0"), keys.index(k)))
+    groups: dict[str, list] = {}
+    for i, (r, u) in enumerate(zip(rows.itertuples(index=False), unattributed, strict=True)):
+        groups.setdefault(f"\0{i}" if u else str(r.client_id), []).append(r)
+    order = sorted(groups, key=lambda k: not k.startswith("\0"))  # stable: newest first
+    rank = {f: i for i, f in enumerate(RISK_ORDER)}
     lines = []
     for key in order:
-        group = frame[frame["_key"] == key]
-        dated = group["date"].dropna()
+        group = groups[key]
+        dated = [r.date for r in group if not pd.isna(r.date)]
         newest = ("date unreadable" if len(dated) < len(group)
-                  else sections.day(dated.max())
-                  + (" (after these weeks)" if dated.max() > end else ""))
+                  else sections.day(max(dated))
+                  + (" (after these weeks)" if max(dated) > end else ""))
+        by_field: dict[str, list] = {}
+        for r in group:
+            by_field.setdefault(str(r.field), []).append(r)
         what = []
-        fields = sorted(dict.fromkeys(group["field"]), key=lambda f: (
-            RISK_ORDER.index(f) if f in RISK_ORDER else len(RISK_ORDER)))
-        for field in fields:
-            answers = group[group["field"] == field]
-            text = str(answers["label"].iloc[0])
-            if set(answers["field"]) == {"hopelessness"}:
-                levels = pd.to_numeric(answers["value"], errors="coerce").dropna()
+        for field in sorted(by_field, key=lambda f: rank.get(f, len(rank))):
+            answers = by_field[field]
+            text = str(answers[0].label)
+            if field == "hopelessness":
+                levels = pd.to_numeric(pd.Series([a.value for a in answers]),
+                                       errors="coerce").dropna()
                 if len(levels):
                     text += f" (highest {levels.max():g} of 3)"
-            days = [f"{d:%Y-%m-%d}" for d in answers["date"].dropna()]
+            days = [f"{a.date:%Y-%m-%d}" for a in answers if not pd.isna(a.date)]
             when = day_ranges(days) if days else ""
-            if answers["date"].isna().any():
+            if len(days) < len(answers):
                 when = ", ".join(filter(None, ["date unreadable", when]))
             what.append(f"{text}: {when}")
         notes = []
-        if (group["status"] == "possible_positive").any():
+        if any(r.status == "possible_positive" for r in group):
             notes.append("possible yes: answer unreadable, review")
-        if group["from_quarantine"].any():
+        if any(bool(r.from_quarantine) for r in group):
             notes.append("from a row that failed validation")
-        if group["_unattributed"].all():
-            r = group.iloc[0]
+        if key.startswith("\0"):
+            r = group[0]
             notes.append(f"{r.source_file}, row {r.source_row}" if pd.notna(r.source_row)
                          else str(r.source_file))
         lines.append({"Client": "⚠ unknown client" if key.startswith("\0") else key,
