@@ -10,6 +10,8 @@ from pathlib import Path
 
 import nbformat
 
+from reconnect_analysis.explore.caseload import patterns_markdown
+
 # Parameter types are written as strings ("Optional[str]"): papermill --help-notebook reads
 # them, and the cell still holds only literals.
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "explore_caseload.ipynb"
@@ -53,10 +55,12 @@ use_offline_plotly()
 caseload = open_caseload(validated_path)
 print(f"{len(caseload.client_ids)} clients in {caseload.folder.name}")"""
 
-VIEWS_MD = """\
+VIEWS_MD = f"""\
 ## The views, top to bottom
-1. **Safety first**: every risk answer and red flag of the chosen weeks, newest first, with
-   the client, the date and the file row it came from. Read these before anything else.
+1. **Safety first**: every risk answer and red flag of the chosen weeks (and any logged
+   after them), one line per client with the newest first; answers that could not be
+   matched to a client come first, with the file row they came from. Read these before
+   anything else.
 2. **Practice change against numbness trend**: one dot per client. Across: how much more
    (right) or less (left) they practised in the second half of the weeks than in the first.
    Up and down: whether numbness rose (up) or eased (down), in points per week. Bottom right
@@ -70,18 +74,7 @@ VIEWS_MD = """\
 
 ## How to read the patterns
 Each client gets the first pattern that fits, in this order:
-- *logs too little to say*: too few days logged to read a trend (the table says why);
-- *numbness rising*: numbness is clearly going up over the weeks;
-- *plan not kept*: practice on fewer than 30% of the answered days in the second half, or
-  a fall of 25 percentage points or more;
-- *adherence up and shifts up*: practice rose by 15 points or more and micro-shifts are
-  clearly going up;
-- *adherence up, numbness easing*: practice up, numbness clearly going down;
-- *adherence up, shifts not yet*: practice up, nothing else clearly changed yet;
-- *practising, numbness easing*: practice on at least half the answered days, numbness
-  going down;
-- *numbness easing*: numbness going down, practice neither up nor steady (or not asked);
-- *no clear pattern*: none of these.
+{patterns_markdown()}
 
 "Clearly" means the trend's interval leaves out zero; a pattern is a prompt for a
 conversation, not a judgement."""

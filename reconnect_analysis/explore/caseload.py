@@ -27,7 +27,8 @@ from reconnect_analysis.report import sections
 from reconnect_analysis.report.charts import FONT
 from reconnect_analysis.tables import Tables
 
-__all__ = ["client_summary", "PATTERNS", "Pattern", "NO_PATTERN", "pattern_names",
+__all__ = ["client_summary", "PATTERNS", "patterns_markdown", "Pattern", "NO_PATTERN",
+           "pattern_names",
            "assign_patterns", "filter_by_pattern", "caseload_views", "safety",
            "adherence_vs_numbness", "verdicts", "too_little", "patterns",
            "SUMMARY_COLUMNS", "RISK_DAYS",
@@ -300,35 +301,40 @@ def _up(row) -> bool:
     return bool(row.practice_change >= PRACTICE_UP - 1e-9)  # NaN compares False
 
 
+def _points(share: float) -> str:
+    return f"{share * 100:.0f} percentage points"
+
+
 PATTERNS: tuple[Pattern, ...] = (
     Pattern("logs too little to say",
-            "Too few days logged in the period to read any trend (the reason column says "
+            "too few days logged to read any trend (the table of who logs too little says "
             "why).", lambda r: not r.enough_data),
     Pattern("numbness rising",
-            "Numbness is going up over the period (the trend's interval is above 0).",
+            "numbness is clearly going up over the weeks.",
             lambda r: r.numbness_verdict == "going up"),
     Pattern("plan not kept",
-            f"Practice in the second half is below {PRACTICE_LOW:.0%} of the answered days, "
-            f"or fell by {PRACTICE_DROP:.0%} or more against the first half.",
+            f"practice on fewer than {PRACTICE_LOW:.0%} of the answered days in the second "
+            f"half, or a fall of {_points(PRACTICE_DROP)} or more.",
             lambda r: bool(r.share_practised_second < PRACTICE_LOW
                            or r.practice_change <= -PRACTICE_DROP + 1e-9)),
     Pattern("adherence up and shifts up",
-            f"Practice rose by {PRACTICE_UP:.0%} or more and micro-shifts are going up.",
+            f"practice rose by {_points(PRACTICE_UP)} or more (about one more practised day "
+            "a week) and micro-shifts are clearly going up.",
             lambda r: _up(r) and r.shift_verdict == "going up"),
     Pattern("adherence up, numbness easing",
-            f"Practice rose by {PRACTICE_UP:.0%} or more and numbness is going down; "
-            "micro-shifts not (yet) clearly up.",
+            f"practice rose by {_points(PRACTICE_UP)} or more and numbness is clearly going "
+            "down; micro-shifts not (yet) clearly up.",
             lambda r: _up(r) and r.numbness_verdict == "going down"),
     Pattern("adherence up, shifts not yet",
-            f"Practice rose by {PRACTICE_UP:.0%} or more, but neither micro-shifts nor "
-            "numbness show a clear change yet.", _up),
+            f"practice rose by {_points(PRACTICE_UP)} or more; neither micro-shifts nor "
+            "numbness clearly changed yet.", _up),
     Pattern("practising, numbness easing",
-            f"Practice steady on at least {PRACTISING:.0%} of answered days in the second "
-            "half, and numbness is going down.",
+            f"practice on at least {PRACTISING:.0%} of the answered days in the second half, "
+            "and numbness is clearly going down.",
             lambda r: bool(r.share_practised_second >= PRACTISING)
             and r.numbness_verdict == "going down"),
     Pattern("numbness easing",
-            "Numbness is going down (practice neither clearly up nor steady, or not asked "
+            "numbness is clearly going down; practice neither up nor steady (or not asked "
             "in this export).", lambda r: r.numbness_verdict == "going down"),
 )
 """Archetype-like patterns, tried in this order; a client gets the FIRST that holds, or
@@ -339,6 +345,13 @@ summary columns, and a missing value (no practice data, too few days) never sati
 rule (NaN comparisons are False)."""
 
 NO_PATTERN = "no clear pattern"
+
+
+def patterns_markdown() -> str:
+    """The pattern rules as a markdown list for the notebook (one source for both)."""
+    items = [f"- *{p.name}*: {p.description}" for p in PATTERNS]
+    items.append(f"- *{NO_PATTERN}*: none of these.")
+    return "\n".join(items)
 
 
 def pattern_names() -> list[str]:

@@ -236,6 +236,16 @@ def test_scatter_one_point_per_client_with_both_numbers(summary):
     # H: one practice answer in the second half (< 3); K: no check-in; L: none in half 1
     assert "Not shown (3): H, K, L" in view.sentence
     assert "not proof" in view.sentence
+    hover = {t: h[0] for trace in view.figure.data
+             for t, h in zip(trace.text, trace.customdata, strict=True)}
+    assert hover["B"].split("<br>") == [
+        "<b>B</b>: adherence up, numbness easing",
+        "practised 14% → 86% of answered days (first → second half)",
+        "numbness -1.75 a week: going down",
+        "micro-shifts +0.00 a week: no clear change",
+        f"practice and micro-shifts, same day: {_row(summary, 'B')['link_same_day']}; "
+        f"next day: {_row(summary, 'B')['link_next_day']}",
+        "logged 28 of 28 days"]
     assert {trace.mode for trace in view.figure.data} == {"markers+text"}
     faded = cl.adherence_vs_numbness(summary, highlight="plan not kept")
     opacity = {trace.name: trace.marker.opacity for trace in faded.figure.data}

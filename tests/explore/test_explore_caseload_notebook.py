@@ -41,6 +41,18 @@ def _views_in_order(notebook: dict) -> list[str]:
     return texts
 
 
+def test_notebook_explains_the_current_pattern_rules():
+    # the generator writes caseload.patterns_markdown(); rerun it when a rule changes
+    from reconnect_analysis.explore.caseload import patterns_markdown
+
+    notebook = json.loads(NOTEBOOK.read_text(encoding="utf-8"))
+    markdown = "".join("".join(c["source"]) for c in notebook["cells"]
+                       if c["cell_type"] == "markdown")
+    assert patterns_markdown() in markdown
+    [parameters] = [c for c in notebook["cells"] if "parameters" in c["metadata"].get("tags", [])]
+    assert "validated_path" in "".join(parameters["source"])
+
+
 @pytest.mark.timeout(180)
 def test_notebook_on_demo(demo_validated, tmp_path):
     notebook = _run(demo_validated, tmp_path)
