@@ -13,10 +13,12 @@ from pathlib import Path
 from reconnect_analysis.lab.server import LabServer
 from reconnect_analysis.report.pdf import CHROMIUM_ARGS, chromium_path
 
-CHART_TITLES_JS = """() => [...document.querySelectorAll('.jp-Notebook .js-plotly-plot')]
-    .map(plot => (plot.querySelector('.gtitle') || {}).textContent || '')"""
-BUSY_PROMPTS_JS = """() => [...document.querySelectorAll('.jp-Notebook .jp-InputPrompt')]
-    .filter(prompt => prompt.textContent.includes('*')).length"""
+NOTEBOOK = ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook"  # the tab in front
+CHART_TITLES_JS = f"""() => [...document.querySelectorAll('{NOTEBOOK} .js-plotly-plot')]
+    .map(plot => (plot.querySelector('.gtitle') || {{}}).textContent || '')"""
+ALL_CELLS_RUN_JS = f"""() => {{
+    const prompts = [...document.querySelectorAll('{NOTEBOOK} .jp-CodeCell .jp-InputPrompt')];
+    return prompts.length > 0 && prompts.every(p => /\\[\\d+\\]/.test(p.textContent)); }}"""
 
 
 class LabPage:
@@ -57,17 +59,22 @@ class LabPage:
     def open(self, notebook: str, *, timeout_s: float = 90) -> None:
         """Open ``notebook`` and wait until its kernel is started and idle."""
         self.page.goto(self.lab.notebook_url(notebook))
-        self.page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=timeout_s * 1000)
+        self.page.wait_for_selector(f"{NOTEBOOK} .jp-Cell", timeout=timeout_s * 1000)
         self.page.get_by_text("| Idle").first.wait_for(timeout=timeout_s * 1000)
 
     def run_all(self, *, timeout_s: float = 120) -> float:
-        """Run > Run All Cells, wait until no cell is still running; return the seconds."""
+        """Run > Run All Cells, wait until every code cell has run; return the seconds."""
         started = time.monotonic()
         self.page.keyboard.press("Escape")
         self.page.get_by_role("menuitem", name="Run", exact=True).click()
         self.page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
-        self.page.wait_for_function(f"() => ({BUSY_PROMPTS_JS})() === 0",
-                                    timeout=timeout_s * 1000)
+        # JupyterLab asks for a kernel when Run All comes before the kernel is attached:
+        # accept its suggestion (the notebook's own Python 3 kernel) and keep waiting.
+        while self.page.wait_for_function(
+                f"""() => document.querySelector('.jp-Dialog') ? 'dialog'
+                          : (({ALL_CELLS_RUN_JS})() ? 'done' : false)""",
+                timeout=timeout_s * 1000).json_value() == "dialog":
+            self.page.locator(".jp-Dialog").get_by_role("button", name="Select Kernel").click()
         return time.monotonic() - started
 
     def chart_titles(self) -> list[str]:
@@ -87,8 +94,8 @@ class LabPage:
 
     def chart_data(self) -> list[list]:
         """Each chart's traces as ``[name, x, y]`` lists, read from the drawn Plotly divs."""
-        return self.page.evaluate("""() => [...document.querySelectorAll(
-            '.jp-Notebook .js-plotly-plot')].map(plot => (plot.data || []).map(
+        return self.page.evaluate(f"""() => [...document.querySelectorAll(
+            '{NOTEBOOK} .js-plotly-plot')].map(plot => (plot.data || []).map(
             trace => [trace.name || '', Array.from(trace.x || []).map(String),
                       Array.from(trace.y || []).map(String)]))""")
 
@@ -105,8 +112,19 @@ class LabPage:
         self.page.wait_for_function(
             "() => !document.querySelector('.lm-TabBar-tab.jp-mod-dirty')", timeout=30_000)
 
-    def screenshot(self, path: str | Path, *, full_page: bool = False) -> Path:
+    def screenshot(self, path: str | Path, *, tile_height: int | None = None) -> list[Path]:
+        """Save the window as ``path``; with ``tile_height``, also as numbered slices of that
+        height (``name-1.png`` ...), which are easier to read than one very tall picture."""
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
-        self.page.screenshot(path=str(path), full_page=full_page)
-        return path
+        self.page.screenshot(path=str(path))
+        saved = [path]
+        for number, top in enumerate(range(0, self.size["height"], tile_height or 10**9), 1):
+            if tile_height is None:
+                break
+            tile = path.with_name(f"{path.stem}-{number}{path.suffix}")
+            height = min(tile_height, self.size["height"] - top)
+            self.page.screenshot(path=str(tile), clip={"x": 0, "y": top, "height": height,
+                                                       "width": self.size["width"]})
+            saved.append(tile)
+        return saved
