@@ -440,6 +440,7 @@ def safety(tables: Tables, *, start, end, settings: Settings = DEFAULTS) -> View
     end = _day(end)
     later = (rows["date"] > end).to_numpy()
     asked, not_asked = sections.risk_questions(tables)
+    not_asked = [f for f in not_asked if f not in set(rows["field"].astype(str))]
     period = _period_words(start, end)
     not_asked_text = ("Not asked in this export: "
                       + "; ".join(sections.FIELD_LABELS.get(f, f) for f in not_asked)

@@ -193,6 +193,11 @@ def test_safety_view_first_with_unattributed_and_escaped(tiny, summary):
     assert safety.sentence.startswith("⚠ 1 risk answer could not be matched to a client")
     assert "3 risk answers or red flags in Mon 02 Nov 2026 – Sun 29 Nov 2026" in safety.sentence
     assert "(J, K)" in safety.sentence
+    # the tiny entries carry no risk columns: named as not asked, except those answered
+    assert safety.sentence.endswith(". These cannot be ruled out from it.")
+    assert "Not asked in this export: Severe dissociation" in safety.sentence
+    not_asked = safety.sentence.split("Not asked")[1]
+    assert not any(word in not_asked for word in ("self-harm", "Hopelessness", "safe"))
     client, day, _answer, _value, where = safety.figure.data[0].cells.values
     assert client == ["⚠ unknown client", "K", "J"]  # newest first
     assert day == ["Wed 25 Nov 2026", "Fri 20 Nov 2026", "Tue 10 Nov 2026"]
