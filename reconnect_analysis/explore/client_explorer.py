@@ -12,16 +12,34 @@ import time
 
 import ipywidgets as widgets
 import pandas as pd
-from IPython import get_ipython
+import plotly.io as pio
 
 from reconnect_analysis.config import DEFAULTS, Settings
 from reconnect_analysis.errors import ReconnectError
 from reconnect_analysis.explore import client as views_mod
 from reconnect_analysis.explore import data
-from reconnect_analysis.explore.display import View, show
+from reconnect_analysis.explore.display import RENDERER, View, view_html
 from reconnect_analysis.weeks import parse_week
 
-__all__ = ["ClientExplorer", "week_options", "initial_weeks"]
+__all__ = ["ClientExplorer", "week_options", "initial_weeks", "output_items"]
+
+
+def output_items(view: View) -> tuple[dict, ...]:
+    """What a view's Output widget shows: the escaped heading and sentence, then the figure
+    as a Plotly mimetype bundle (drawn by JupyterLab's local Plotly extension, no CDN).
+
+    The outputs are set on the widget directly rather than captured with ``with output:``;
+    capturing flushes the kernel's output streams first, and on the busy test machine a
+    headless run twice spent exactly 60 s in the explorer cell (six views; ipykernel waits up
+    to 10 s per flush), which looks like those flushes timing out. Setting the outputs needs
+    no capture, and tests can read exactly what each widget shows.
+    """
+    items = [{"output_type": "display_data", "metadata": {},
+              "data": {"text/html": view_html(view), "text/plain": view.title}}]
+    if view.figure is not None:
+        bundle = pio.renderers[RENDERER].to_mimebundle(view.figure.to_dict())
+        items.append({"output_type": "display_data", "metadata": {}, "data": bundle})
+    return tuple(items)
 
 
 def week_options(tables, client_id: str) -> list[tuple[str, pd.Timestamp]]:
@@ -158,13 +176,8 @@ class ClientExplorer:
         start, end = self.period
         self.views = views_mod.client_views(self.caseload.tables, client_id, start, end,
                                             self.settings)
-        shell = get_ipython()  # outside a kernel (tests) there is nothing to draw into
         for view in self.views:
-            output = self.outputs[view.key]
-            if shell is not None:
-                output.clear_output(wait=True)
-                with output:
-                    show(view)
+            self.outputs[view.key].outputs = output_items(view)
         self.redraw_seconds = time.perf_counter() - began
         self.status.value = (
             f"<p style='color:#5b6475;margin:0.2em 0'>{html.escape(str(client_id))}: "

@@ -96,3 +96,29 @@ def test_mpath_explorer_opens_on_the_first_client(mpath_validated):
     explorer = ClientExplorer(caseload)
     assert explorer.client.value == caseload.client_ids[0]
     assert explorer.views[0].sentence.startswith(client.NO_RISK_QUESTIONS)
+
+
+def test_each_output_widget_shows_its_view_safety_first(demo):
+    explorer = ClientExplorer(demo, "C06")
+    boxes = [w for w in explorer.widget.children if isinstance(w, widgets.Output)]
+    assert boxes == list(explorer.outputs.values())
+    first = boxes[0].outputs
+    assert "C06 · Safety first" in first[0]["data"]["text/html"]
+    assert "⚠ 11 risk answers or red flags" in first[0]["data"]["text/html"]
+    for box, view in zip(boxes, explorer.views, strict=True):
+        bundles = [item["data"] for item in box.outputs]
+        assert view.title in bundles[0]["text/html"]
+        if view.figure is not None:
+            figure = bundles[1]["application/vnd.plotly.v1+json"]
+            assert figure["layout"]["title"]["text"] == view.title
+        assert not any("cdn" in str(b).lower() for b in bundles)
+
+
+def test_client_text_in_a_heading_is_escaped():
+    from reconnect_analysis.explore.client_explorer import output_items
+    from reconnect_analysis.explore.display import View
+
+    items = output_items(View("safety", "X · <img src=x onerror=alert(1)>", "<b>note</b>"))
+    html_text = items[0]["data"]["text/html"]
+    assert "<img" not in html_text and "&lt;img" in html_text and "&lt;b&gt;" in html_text
+    assert len(items) == 1
