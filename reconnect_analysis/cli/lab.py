@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import time
 import webbrowser
 from pathlib import Path
@@ -41,14 +42,15 @@ def command(export: Path | None, mapping: Path | None, out_dir: Path, port: int 
     export = export if export is not None else _demo_export()
     validated = _validated_folder(export, out_dir=out_dir, mapping=mapping)
     click.echo(f"Caseload: {export} (validated data in {validated})")
+    _stop_on_hangup_or_terminate()
     lab = server.start(notebooks_dir(), validated_dir=validated, port=port,
                        log_path=private_dir(out_dir) / "jupyterlab.log")
-    url = lab.notebook_url(FIRST_NOTEBOOK)
-    click.echo(f"JupyterLab ready in {time.perf_counter() - started:.1f} s. Open:\n  {url}")
-    click.echo(f"Server messages: {lab.log_path}. Press Ctrl+C to stop.")
-    if open_browser:
-        webbrowser.open(url)
-    try:
+    try:  # from here on, Ctrl+C at any moment must stop the server too
+        url = lab.notebook_url(FIRST_NOTEBOOK)
+        click.echo(f"JupyterLab ready in {time.perf_counter() - started:.1f} s. Open:\n  {url}")
+        click.echo(f"Server messages: {lab.log_path}. Press Ctrl+C to stop.")
+        if open_browser:
+            webbrowser.open(url)
         lab.process.wait()
     except KeyboardInterrupt:
         click.echo("Stopping JupyterLab ...")
@@ -57,6 +59,17 @@ def command(export: Path | None, mapping: Path | None, out_dir: Path, port: int 
     if lab.process.returncode not in (0, -15, None):
         raise click.ClickException(f"JupyterLab stopped with exit code "
                                    f"{lab.process.returncode}; see {lab.log_path}")
+
+
+def _stop_on_hangup_or_terminate() -> None:
+    """Treat a closed terminal (SIGHUP) or a kill (SIGTERM) like Ctrl+C, so the server (in
+    its own session, out of reach of the terminal's signals) never outlives this command."""
+    def interrupt(_signum, _frame):
+        raise KeyboardInterrupt
+
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), interrupt)
 
 
 def _demo_export() -> Path:

@@ -62,13 +62,22 @@ def test_lab_on_a_validated_folder_serves_the_notebooks_and_stops_on_ctrl_c(
 
 
 def test_lab_without_an_export_makes_and_uses_the_demo_caseload(tmp_path):
-    process, _url, lines = start_cli("--out", str(tmp_path / "out"), cwd=tmp_path)
-    process.send_signal(signal.SIGINT)
+    process, url, lines = start_cli("--out", str(tmp_path / "out"), cwd=tmp_path)
+    process.send_signal(signal.SIGINT)  # at once: the server must not outlive the command
     process.communicate(timeout=60)
+    assert not listening_addresses(int(url.split(":")[2].split("/")[0]))
     assert (tmp_path / "demo_data" / "entries.csv").exists()
     assert any(line.startswith("Caseload: demo_data") for line in lines)
     validated = list((tmp_path / "out" / ".validated").iterdir())
     assert len(validated) == 1 and (validated[0] / "entries.parquet").exists()
+
+
+def test_killing_the_command_stops_the_server_too(demo_validated, tmp_path):
+    process, url, _lines = start_cli(str(demo_validated), "--out", str(tmp_path / "out"),
+                                     cwd=tmp_path)
+    process.terminate()
+    process.communicate(timeout=60)
+    assert not listening_addresses(int(url.split(":")[2].split("/")[0]))
 
 
 def test_an_unreadable_export_is_one_line_and_no_server(tmp_path):
