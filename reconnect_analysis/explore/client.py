@@ -469,7 +469,8 @@ def _shift_figure(score: pd.DataFrame, states: pd.DataFrame | None, phrases: lis
                         "line": {"color": "#8a8f99", "width": 0.5}},
                 hovertemplate=f"%{{x}}: {name}<extra></extra>"), row=2, col=1)
         figure.update_yaxes(range=[-0.3, 10.3], dtick=2, title_text="score", row=1, col=1)
-        figure.update_yaxes(showgrid=False, row=2, col=1)
+        figure.update_yaxes(showgrid=False, ticktext=["practice<br>(any cue)"],
+                            tickvals=["practice"], row=2, col=1)
         figure.update_xaxes(tickformat="%d %b", row=2, col=1)
     else:
         figure.update_yaxes(range=[-0.3, 10.3], dtick=2, title_text="score")
@@ -604,16 +605,29 @@ def numbness(tables: Tables, client_id: str, start=None, end=None,
     chart = charts.numbness(days, episodes[episodes["client_id"] == client_id], events,
                             threshold=settings.numb_threshold, start=start, end=end)
     figure = chart.figure
+    _widen_day_bands(figure)
     _style(figure, view_title, 360)
     figure.update_layout(hovermode="x unified")
     trend = wording.numbness_trend(slopes[slopes["client_id"] == client_id])
     duration = wording.numbness_duration(summary[summary["client_id"] == client_id])
+    trend_text = trend.text[:-1].replace(" over the last ", " over these ")
+    duration_text = (duration.text[:-1]
+                     .replace("the last 14 days", f"the 14 days to {_short_day(end)}")
+                     .replace("(1 days)", "(1 day)"))
     text = (f"Look at the shaded numb stretches and what happens around the marked events. "
-            f"{trend.text[:-1]} ({trend.certainty}). "
-            f"{duration.text[:-1].replace('the last 14 days', f'the 14 days to {_short_day(end)}')}"
-            f" ({duration.certainty}).")
+            f"{trend_text} ({trend.certainty}). {duration_text}; {duration.certainty}.")
     text += _events_text(events, start, end)
     return View("numbness", view_title, text, figure)
+
+
+def _widen_day_bands(figure: go.Figure) -> None:
+    """Make each shaded episode cover its whole days (noon before its first day to noon
+    after its last), so a one-day episode is a visible band instead of a zero-width one."""
+    half = pd.Timedelta(hours=12)
+    for shape in figure.layout.shapes:
+        if shape.type == "rect":
+            shape.x0 = f"{pd.Timestamp(shape.x0) - half:%Y-%m-%d %H:%M}"
+            shape.x1 = f"{pd.Timestamp(shape.x1) + half:%Y-%m-%d %H:%M}"
 
 
 def _events_text(events: pd.DataFrame, start, end) -> str:
@@ -686,7 +700,7 @@ def _fuel_value(value: float, unit: str) -> str:
         return f"{value:.1f} h"
     if unit == " min":
         return f"{value:.0f} min"
-    return f"{value:.0f}"
+    return "1 day" if round(value) == 1 else f"{value:.0f} days"
 
 
 def _fuel_sentence(weeks: pd.DataFrame) -> str:

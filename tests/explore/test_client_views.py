@@ -258,8 +258,9 @@ def test_numbness_episodes_threshold_events_and_sentence():
     view = client.numbness(tables, "T1", START, END)
     # numb days (>= 5): Mon 6, Thu 5, Fri 7; Tue 4 ends the first episode, Sun 3 the second
     rects = [s for s in view.figure.layout.shapes if s.type == "rect"]
-    assert [(r.x0, r.x1) for r in rects] == [("2026-11-16", "2026-11-16"),
-                                            ("2026-11-19", "2026-11-20")]
+    # each band covers whole days (noon to noon), so the one-day episode is visible
+    assert [(r.x0, r.x1) for r in rects] == [("2026-11-15 12:00", "2026-11-16 12:00"),
+                                            ("2026-11-18 12:00", "2026-11-20 12:00")]
     lines = [s for s in view.figure.layout.shapes if s.type == "line"]
     assert any(s.y0 == 5 and s.y1 == 5 for s in lines)  # the threshold
     assert sum(s.x0 == "2026-11-18" for s in lines) == 1  # the event inside the weeks only
