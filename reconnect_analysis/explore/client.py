@@ -31,7 +31,8 @@ from reconnect_analysis.tables import Tables
 
 __all__ = ["VIEW_KEYS", "client_views", "safety", "cue_days", "shifts_practice",
            "cue_response", "numbness", "fuel", "risk_table", "practice_states",
-           "practice_shares", "link_phrase", "fuel_change", "title", "NO_RISK_QUESTIONS"]
+           "practice_shares", "link_phrase", "clearest_cue", "fuel_change", "title",
+           "NO_RISK_QUESTIONS"]
 
 VIEW_KEYS = ("safety", "cue_days", "shifts_practice", "cue_response", "numbness", "fuel")
 """Display order of :func:`client_views` (safety always first)."""
@@ -195,7 +196,7 @@ def safety(tables: Tables, client_id: str, start=None, end=None,
     view_title = title(client_id, "safety")
     rows = risk_table(tables, client_id, start, end)
     asked, not_asked = sections.risk_questions(tables)
-    unattributed = _unattributed(tables)
+    extra = _unattributed(tables) + _silence(tables, client_id, settings)
     if rows.empty:
         if not asked:
             sentence = NO_RISK_QUESTIONS + " Ask the client directly."
@@ -203,7 +204,7 @@ def safety(tables: Tables, client_id: str, start=None, end=None,
             sentence = (f"No risk answers or red flags logged by {client_id} in the whole "
                         "record")
             sentence += (" among the questions this export asks." if not_asked else ".")
-        sentence += _not_asked_text(asked, not_asked) + unattributed
+        sentence += _not_asked_text(asked, not_asked) + extra
         return View("safety", view_title, sentence, None)
     counts = rows["when"].value_counts()
     n_in, n_after = int(counts.get("in the chosen weeks", 0)), int(
@@ -217,7 +218,7 @@ def safety(tables: Tables, client_id: str, start=None, end=None,
     if n_undated:
         sentence += f", {n_undated} with an unreadable date (listed first)"
     sentence += ". Review them before anything else." + _not_asked_text(asked, not_asked)
-    sentence += unattributed
+    sentence += extra
     return View("safety", view_title, sentence, _risk_figure(rows, view_title))
 
 
@@ -237,6 +238,19 @@ def _unattributed(tables: Tables) -> str:
         return ""
     return (f" {_count(n, 'risk answer')} in this export could not be tied to any client; "
             "see the caseload overview.")
+
+
+def _silence(tables: Tables, client_id: str, settings: Settings) -> str:
+    """A warning when the client's last check-in is ``missing_checkin_alert_days`` (3) or
+    more days before the export's last day (with one client's tables: their own last day)."""
+    last = metrics.quality.last_checkin(tables, settings=settings)
+    row = last[last["client_id"] == client_id]
+    if row.empty or not bool(row["alert"].iloc[0]):
+        return ""
+    row = row.iloc[0]
+    return (f" No check-in for the last {int(row['days_since'])} days of the export: the last "
+            f"one was on {_day_text(row['last_logged'])} (the export runs to "
+            f"{_day_text(row['as_of'])}). Silence can hide risk; consider reaching out.")
 
 
 def _risk_figure(rows: pd.DataFrame, view_title: str) -> go.Figure:

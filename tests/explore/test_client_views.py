@@ -113,6 +113,18 @@ def test_safety_view_counts_rows_by_period_and_escapes_client_text():
     assert view.figure.data[0].cells.fill.color[0] == ["#fde2e1", "white", "#fde2e1", "white"]
 
 
+def test_safety_warns_when_the_client_went_quiet_before_the_export_ends():
+    entries = pd.concat([tiny().entries.iloc[:3],  # T1's last check-in: Thu 19 Nov
+                         tiny().entries.iloc[[4]].assign(client_id="T2")])  # export: Sun 22
+    view = client.safety(Tables(entries=entries), "T1", START, END)
+    # 22 - 19 = 3 days >= missing_checkin_alert_days (3)
+    assert view.sentence.endswith(
+        " No check-in for the last 3 days of the export: the last one was on Thu 19 Nov 2026 "
+        "(the export runs to Sun 22 Nov 2026). Silence can hide risk; consider reaching out.")
+    quiet = client.safety(Tables(entries=tiny().entries), "T1", START, END)
+    assert "Silence" not in quiet.sentence
+
+
 def test_safety_without_risk_questions_says_risk_cannot_be_ruled_out():
     view = client.safety(tiny(), "T1", START, END)
     assert view.sentence.startswith(
@@ -367,6 +379,7 @@ def test_demo_c05_sparse_logging_is_shown_as_not_logged(demo):
     assert sum(v == "not logged" for v in heat.text[-1]) == not_logged
     assert "Not enough data yet" in views["shifts_practice"].sentence
     assert "too few days to say whether numbness is persistent" in views["numbness"].sentence
+    assert "Silence can hide risk" in views["safety"].sentence  # never logs the last days
 
 
 def test_mpath_export_without_cue_risk_or_fuel_data(mpath_validated):
