@@ -196,6 +196,11 @@ def safety(tables: Tables, client_id: str, start=None, end=None,
     view_title = title(client_id, "safety")
     rows = risk_table(tables, client_id, start, end)
     asked, not_asked = sections.risk_questions(tables)
+    # a question with answers in the export was asked, whatever the columns say
+    answered = (set(tables.risks["field"].dropna().astype(str))
+                if "field" in tables.risks.columns else set())
+    asked = [*asked, *sorted(answered - set(asked))]
+    not_asked = [f for f in not_asked if f not in answered]
     extra = _unattributed(tables) + _silence(tables, client_id, settings)
     if rows.empty:
         if not asked:

@@ -106,6 +106,11 @@ def test_safety_view_counts_rows_by_period_and_escapes_client_text():
         "(16 Nov – 22 Nov 2026), 1 after them, 1 with an unreadable date (listed first). "
         "Review them before anything else.")
     assert "1 risk answer in this export could not be tied to any client" in view.sentence
+    # no risk columns in the entries, but answered questions were asked: only the others
+    # are named as not asked
+    assert (" Not asked in this export: Psychotic symptoms; Unable to care for self; "
+            "Numbness after head injury / new neurological symptoms. These cannot be ruled "
+            "out from it.") in view.sentence
     cells = view.figure.data[0].cells.values
     assert len(cells[0]) == 4
     assert "<script>" not in str(cells) and "&lt;script&gt;" in str(cells)
