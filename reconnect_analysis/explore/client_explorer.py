@@ -122,8 +122,10 @@ class ClientExplorer:
         self.client = widgets.Dropdown(description="Client", options=ids,
                                        value=str(client_id) if client_id is not None
                                        else (ids[0] if ids else None))
+        first_options = (week_options(caseload.tables, self.client.value)
+                         if self.client.value is not None else [("(no weeks)", None)])
         self.weeks = widgets.SelectionRangeSlider(
-            description="Weeks", options=[("(no weeks)", None)], index=(0, 0),
+            description="Weeks", options=first_options, index=(0, 0),
             continuous_update=False, layout=widgets.Layout(width="640px"),
             style={"description_width": "initial"})
         self.status = widgets.HTML()
@@ -161,9 +163,15 @@ class ClientExplorer:
     # ------------------------------------------------------------------ drawing
     @property
     def period(self) -> tuple[pd.Timestamp, pd.Timestamp]:
-        """First and last day of the chosen weeks (Monday .. Sunday)."""
-        first, last = self.weeks.value
-        return data.period(first, last)
+        """First and last day of the chosen weeks (Monday .. Sunday).
+
+        Read from the slider's index, not its value: when new options replace old ones and
+        the index stays the same (two clients with as many weeks), ipywidgets keeps the old
+        value.
+        """
+        first, last = self.weeks.index
+        mondays = [monday for _, monday in self.weeks.options]
+        return data.period(mondays[first], mondays[last])
 
     def redraw(self) -> list[View]:
         """Rebuild every view for the chosen client and weeks and show them."""

@@ -91,11 +91,22 @@ def test_unknown_client_is_refused(demo):
         ClientExplorer(demo, "C99")
 
 
-def test_mpath_explorer_opens_on_the_first_client(mpath_validated):
+def test_mpath_explorer_follows_clients_with_as_many_weeks_at_other_dates(mpath_validated):
     caseload = data.open_caseload(mpath_validated)
     explorer = ClientExplorer(caseload)
     assert explorer.client.value == caseload.client_ids[0]
     assert explorer.views[0].sentence.startswith(client.NO_RISK_QUESTIONS)
+    first = explorer.period
+    weeks = {cid: data.client_weeks(caseload.tables, cid) for cid in caseload.client_ids}
+    other = next(cid for cid in caseload.client_ids[1:]
+                 if len(weeks[cid]) == len(weeks[caseload.client_ids[0]])
+                 and weeks[cid][0] != weeks[caseload.client_ids[0]][0])
+    explorer.client.value = other
+    assert explorer.period != first
+    assert explorer.period == data.period(*data.default_weeks(weeks[other]))
+    numb = explorer.views[4].figure.data
+    days = [x for t in numb if t.name == "numbness (0-10)" for x in t.x]
+    assert min(days) == f"{explorer.period[0]:%Y-%m-%d}"
 
 
 def test_each_output_widget_shows_its_view_safety_first(demo):
@@ -122,3 +133,35 @@ def test_client_text_in_a_heading_is_escaped():
     html_text = items[0]["data"]["text/html"]
     assert "<img" not in html_text and "&lt;img" in html_text and "&lt;b&gt;" in html_text
     assert len(items) == 1
+
+
+def test_one_week_clients_at_different_dates_each_get_their_own_week():
+    # the slider's index stays (0, 0) from one client to the next, and ipywidgets then keeps
+    # the old value: the period must follow the new options all the same
+    from reconnect_analysis.tables import Tables
+
+    entries = pd.DataFrame({
+        "client_id": ["T1", "T2"], "date": pd.to_datetime(["2026-11-18", "2026-11-11"]),
+        "numbness": [6.0, 4.0]})
+    caseload = data.Caseload(tables=Tables(entries=entries), folder=None)
+    explorer = ClientExplorer(caseload, "T1")
+    assert explorer.period == (pd.Timestamp("2026-11-16"), pd.Timestamp("2026-11-22"))
+    explorer.client.value = "T2"
+    assert explorer.period == (pd.Timestamp("2026-11-09"), pd.Timestamp("2026-11-15"))
+    numb = [t for t in explorer.views[4].figure.data if t.name == "numbness (0-10)"][0]
+    assert (numb.x[0], numb.x[-1]) == ("2026-11-09", "2026-11-15")
+
+
+def test_a_client_with_risk_answers_but_no_check_in_opens_on_the_week_of_the_risk():
+    from reconnect_analysis.tables import Tables
+
+    entries = pd.DataFrame({"client_id": ["T1"], "date": pd.to_datetime(["2026-11-18"]),
+                            "numbness": [6.0]})
+    risks = pd.DataFrame({"client_id": ["T9"], "date": pd.to_datetime(["2026-11-04"]),
+                          "field": ["self_harm_thoughts"], "value": ["true"],
+                          "status": ["positive"], "from_quarantine": [False],
+                          "source_file": ["e.csv"], "source_row": [7]})
+    caseload = data.Caseload(tables=Tables(entries=entries, risks=risks), folder=None)
+    explorer = ClientExplorer(caseload, "T9")
+    assert explorer.period == (pd.Timestamp("2026-11-02"), pd.Timestamp("2026-11-08"))
+    assert explorer.views[0].sentence.startswith("⚠ 1 risk answer or red flag logged by T9")
