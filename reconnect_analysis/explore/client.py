@@ -558,7 +558,10 @@ def _cue_response_sentence(link: pd.DataFrame) -> str:
         n = int(link["n_days"].max())
         return (intro + f"Not enough data yet to compare cues: at most {n} days with both "
                 "answers (at least 14, with 3 days with and 3 without practice, are needed).")
-    return intro + "No cue shows a clear link with micro-shifts in these weeks."
+    text = intro + "No cue shows a clear link with micro-shifts in these weeks"
+    if (link["verdict"] == "not enough data yet").any():
+        text += " (for some, too few days to say yet)"
+    return text + "."
 
 
 def _forest(link: pd.DataFrame, view_title: str) -> go.Figure:
@@ -676,8 +679,9 @@ def fuel_change(weeks: pd.DataFrame) -> dict | None:
 
     A change is compared as a share of its scale (``FUEL_SCALES``: 90 min of wake-time
     spread, 4 h of sleep, 7 days for day counts). Returns ``measure``, ``label``, ``unit``,
-    ``first_week``, ``first``, ``last_week``, ``last``, ``size`` (change / scale), or None
-    when no measure has values in two different weeks.
+    ``first_week``, ``first``, ``first_days`` (days logged that week), ``last_week``,
+    ``last``, ``last_days``, ``size`` (change / scale), or None when no measure has values
+    in two different weeks.
     """
     best = None
     for column, (label, unit, scale) in FUEL_SCALES.items():
@@ -692,8 +696,9 @@ def fuel_change(weeks: pd.DataFrame) -> dict | None:
         if best is None or size > best["size"]:
             best = {"measure": column, "label": label, "unit": unit,
                     "first_week": known["week_start"].iloc[0], "first": float(first),
+                    "first_days": int(known["days_logged"].iloc[0]),
                     "last_week": known["week_start"].iloc[-1], "last": float(last),
-                    "size": float(size)}
+                    "last_days": int(known["days_logged"].iloc[-1]), "size": float(size)}
     return best
 
 
@@ -733,10 +738,12 @@ def _fuel_sentence(weeks: pd.DataFrame) -> str:
         return text + "No fuel measure changed between the first and last week shown."
     return text + (f"Changed most: {change['label']}, "
                    f"{_fuel_value(change['first'], change['unit'])} in the week of "
-                   f"{_short_day(change['first_week'])} against "
+                   f"{_short_day(change['first_week'])} "
+                   f"({_count(change['first_days'], 'day')} logged) against "
                    f"{_fuel_value(change['last'], change['unit'])} in the week of "
-                   f"{_short_day(change['last_week'])}"
-                   + (" (days counted only when answered)" if change["unit"] == " days"
+                   f"{_short_day(change['last_week'])} "
+                   f"({_count(change['last_days'], 'day')} logged)"
+                   + ("; a day counts only when answered" if change["unit"] == " days"
                       else "") + ".")
 
 

@@ -259,9 +259,14 @@ def test_cue_response_forest_shows_each_interval_coloured_by_verdict():
     assert list(clear.error_x.arrayminus) == pytest.approx([0.2] * 4)
     assert clear.marker.color == client.VERDICT_COLOURS["clear link"]
     assert len(traces["not enough data yet (no value)"].y) == 2
-    none = client.cue_response(tiny(), "T1", START, END,
-                               link=link.assign(verdict="no clear link"))
-    assert none.sentence.endswith("No cue shows a clear link with micro-shifts in these weeks.")
+    none = client.cue_response(tiny(), "T1", START, END, link=link.assign(
+        verdict=np.where(link["cue"] == "meaning", "not enough data yet", "no clear link")))
+    assert none.sentence.endswith("No cue shows a clear link with micro-shifts in these weeks "
+                                  "(for some, too few days to say yet).")
+    settled = client.cue_response(tiny(), "T1", START, END, link=link.assign(
+        verdict="no clear link", rho=0.1))
+    assert settled.sentence.endswith("No cue shows a clear link with micro-shifts in these "
+                                     "weeks.")
 
 
 # ----------------------------------------------------------------------------- numbness
@@ -316,7 +321,8 @@ def test_fuel_change_by_hand():
 def test_fuel_view_sentence_and_bars():
     view = client.fuel(_fuel_tables(), "T1", pd.Timestamp("2026-11-09"), END)
     assert view.sentence.endswith("Changed most: spread of wake times, 60 min in the week of "
-                                  "9 Nov against 17 min in the week of 16 Nov.")
+                                  "9 Nov (3 days logged) against 17 min in the week of 16 Nov "
+                                  "(3 days logged).")
     bars = [t for t in view.figure.data if t.name == "alcohol"]
     assert list(bars[0].y) == [2, 0]
     # fields the export does not carry are not drawn as zero bars
