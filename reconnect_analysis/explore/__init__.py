@@ -1,6 +1,7 @@
 """Interactive exploration in JupyterLab: the logic behind notebooks/explore_*.ipynb.
 
-``data`` finds and opens the caseload, ``client`` builds the one-client views, ``caseload``
-the whole-caseload views, and ``widgets`` wires them to ipywidgets controls. The notebooks
-only call these functions and display what they return.
+``data`` finds and opens the caseload, ``display`` defines a view and how a widget shows it,
+``client`` builds the one-client views and ``caseload`` the whole-caseload ones, and
+``client_explorer`` / ``caseload_explorer`` wire them to ipywidgets controls. The notebooks
+only call these and display what they return.
 """

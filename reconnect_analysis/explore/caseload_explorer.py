@@ -16,7 +16,7 @@ from reconnect_analysis.config import DEFAULTS, Settings
 from reconnect_analysis.errors import ReconnectError
 from reconnect_analysis.explore import caseload as cl
 from reconnect_analysis.explore import data
-from reconnect_analysis.explore.display import View, show
+from reconnect_analysis.explore.display import View, output_items
 from reconnect_analysis.weeks import parse_week
 
 __all__ = ["CaseloadExplorer", "week_range", "caseload_weeks"]
@@ -167,17 +167,8 @@ class CaseloadExplorer:
 
     def _draw(self, views: list[View]) -> None:
         self.status.value = self._status_text()
-        try:
-            from IPython import get_ipython
-        except ImportError:  # pragma: no cover - IPython comes with ipywidgets
-            return
-        if get_ipython() is None:  # plain Python (tests): nothing to draw into
-            return
         for view in views:
-            out = self._outputs[view.key]
-            out.clear_output(wait=True)
-            with out:
-                show(view)
+            self._outputs[view.key].outputs = output_items(view)
 
     def _status_text(self) -> str:
         """The chosen weeks in words (the slider's own readout is too narrow for them)."""

@@ -12,34 +12,15 @@ import time
 
 import ipywidgets as widgets
 import pandas as pd
-import plotly.io as pio
 
 from reconnect_analysis.config import DEFAULTS, Settings
 from reconnect_analysis.errors import ReconnectError
 from reconnect_analysis.explore import client as views_mod
 from reconnect_analysis.explore import data
-from reconnect_analysis.explore.display import RENDERER, View, view_html
+from reconnect_analysis.explore.display import View, output_items
 from reconnect_analysis.weeks import parse_week
 
-__all__ = ["ClientExplorer", "week_options", "initial_weeks", "output_items"]
-
-
-def output_items(view: View) -> tuple[dict, ...]:
-    """What a view's Output widget shows: the escaped heading and sentence, then the figure
-    as a Plotly mimetype bundle (drawn by JupyterLab's local Plotly extension, no CDN).
-
-    The outputs are set on the widget directly rather than captured with ``with output:``;
-    capturing flushes the kernel's output streams first, and on the busy test machine a
-    headless run twice spent exactly 60 s in the explorer cell (six views; ipykernel waits up
-    to 10 s per flush), which looks like those flushes timing out. Setting the outputs needs
-    no capture, and tests can read exactly what each widget shows.
-    """
-    items = [{"output_type": "display_data", "metadata": {},
-              "data": {"text/html": view_html(view), "text/plain": view.title}}]
-    if view.figure is not None:
-        bundle = pio.renderers[RENDERER].to_mimebundle(view.figure.to_dict())
-        items.append({"output_type": "display_data", "metadata": {}, "data": bundle})
-    return tuple(items)
+__all__ = ["ClientExplorer", "week_options", "initial_weeks"]
 
 
 def week_options(tables, client_id: str) -> list[tuple[str, pd.Timestamp]]:
@@ -126,7 +107,7 @@ class ClientExplorer:
                          if self.client.value is not None else [("(no weeks)", None)])
         self.weeks = widgets.SelectionRangeSlider(
             description="Weeks", options=first_options, index=(0, 0),
-            continuous_update=False, layout=widgets.Layout(width="640px"),
+            continuous_update=False, readout=False, layout=widgets.Layout(width="640px"),
             style={"description_width": "initial"})
         self.status = widgets.HTML()
         self.outputs = {key: widgets.Output() for key in views_mod.VIEW_KEYS}
@@ -187,9 +168,10 @@ class ClientExplorer:
         for view in self.views:
             self.outputs[view.key].outputs = output_items(view)
         self.redraw_seconds = time.perf_counter() - began
-        self.status.value = (
-            f"<p style='color:#5b6475;margin:0.2em 0'>{html.escape(str(client_id))}: "
-            f"{start:%d %b %Y} – {end:%d %b %Y} "
+        first, last = (data.week_label(start), data.week_label(end - pd.Timedelta(days=6)))
+        self.status.value = (  # the weeks in words: the slider's own readout is too narrow
+            f"<p style='color:#5b6475;margin:0.2em 0'><b>{html.escape(str(client_id))}, "
+            f"{first} to {last}</b>: {start:%d %b %Y} – {end:%d %b %Y} "
             f"({self.redraw_seconds:.1f} s to draw). Risk answers and red flags come first."
             "</p>")
         return self.views

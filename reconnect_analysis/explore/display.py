@@ -43,10 +43,19 @@ def view_html(view: View) -> str:
             f"<p style='margin:0 0 0.4em;max-width:60em'>{html.escape(view.sentence)}</p>")
 
 
-def show(view: View) -> None:
-    """Display a view in the current output: heading, sentence, then the figure if any."""
-    from IPython.display import HTML, display
+def output_items(view: View) -> tuple[dict, ...]:
+    """What a view's ``ipywidgets.Output`` shows: the escaped heading and sentence, then the
+    figure as a Plotly mimetype bundle (drawn by JupyterLab's local Plotly extension).
 
-    display(HTML(view_html(view)))
+    The explorers set ``output.outputs`` to this instead of capturing with ``with output:``:
+    capturing flushes the kernel's output streams first, and on a busy machine a headless run
+    twice spent exactly 60 s in one explorer cell (six views; ipykernel waits up to 10 s per
+    flush), which looks like those flushes timing out. Setting the outputs needs no capture,
+    and tests can read exactly what each widget shows.
+    """
+    items = [{"output_type": "display_data", "metadata": {},
+              "data": {"text/html": view_html(view), "text/plain": view.title}}]
     if view.figure is not None:
-        display(view.figure)
+        bundle = pio.renderers[RENDERER].to_mimebundle(view.figure.to_dict())
+        items.append({"output_type": "display_data", "metadata": {}, "data": bundle})
+    return tuple(items)

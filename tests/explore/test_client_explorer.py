@@ -126,8 +126,7 @@ def test_each_output_widget_shows_its_view_safety_first(demo):
 
 
 def test_client_text_in_a_heading_is_escaped():
-    from reconnect_analysis.explore.client_explorer import output_items
-    from reconnect_analysis.explore.display import View
+    from reconnect_analysis.explore.display import View, output_items
 
     items = output_items(View("safety", "X · <img src=x onerror=alert(1)>", "<b>note</b>"))
     html_text = items[0]["data"]["text/html"]
