@@ -56,5 +56,5 @@ reports: setup
 ## Remove the demo data, validated tables and reports, all of which hold client data (keeps .venv)
 clean:
 	rm -rf $(DEMO_DIR) validated $(REPORTS_DIR)/*/ $(REPORTS_DIR)/.validated $(REPORTS_DIR)/.failed \
-	  $(REPORTS_DIR)/.locks $(REPORTS_DIR)/jupyterlab.log notebooks/.ipynb_checkpoints \
+	  $(REPORTS_DIR)/.locks $(REPORTS_DIR)/jupyterlab.log $(REPORTS_DIR)/.jupyter notebooks/.ipynb_checkpoints \
 	  screenshots benchmarks/out .pytest_cache

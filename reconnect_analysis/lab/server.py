@@ -107,6 +107,9 @@ def start(root: str | Path, *, validated_dir: str | Path, port: int | None = Non
 
     ``validated_dir`` is handed to the kernels as ``RECONNECT_VALIDATED``. The server's own
     messages go to ``log_path`` (default: ``jupyterlab.log`` beside ``validated_dir``).
+    Jupyter's configuration folder is ``.jupyter`` beside the log (``JUPYTER_CONFIG_DIR``), so
+    a personal ``~/.jupyter`` config can never switch the token off or open the server to the
+    network; JupyterLab's layout and settings are remembered there between runs.
     """
     root = Path(root).resolve()
     if port is not None and not _port_is_free(port):
@@ -115,7 +118,10 @@ def start(root: str | Path, *, validated_dir: str | Path, port: int | None = Non
     port = port or free_port()
     token = secrets.token_urlsafe(24)
     log_path = Path(log_path or Path(validated_dir).parent / "jupyterlab.log").resolve()
-    env = os.environ | {"JUPYTER_TOKEN": token, ENV_VAR: str(Path(validated_dir).resolve())}
+    config_dir = log_path.parent / ".jupyter"
+    config_dir.mkdir(mode=0o700, exist_ok=True)
+    env = os.environ | {"JUPYTER_TOKEN": token, "JUPYTER_CONFIG_DIR": str(config_dir),
+                        ENV_VAR: str(Path(validated_dir).resolve())}
     # 0600: the server writes its address, with the token, into the log.
     log = os.fdopen(os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600), "ab")
     try:

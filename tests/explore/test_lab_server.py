@@ -69,6 +69,20 @@ def test_the_log_is_private(lab):
     assert stat.S_IMODE(lab.log_path.stat().st_mode) == 0o600
 
 
+def test_a_personal_jupyter_config_cannot_switch_the_token_off(tmp_path, demo_validated,
+                                                               monkeypatch):
+    home_config = tmp_path / "home-jupyter"
+    home_config.mkdir()
+    (home_config / "jupyter_lab_config.py").write_text(
+        "c.IdentityProvider.token = ''\nc.ServerApp.ip = '0.0.0.0'\n", encoding="utf-8")
+    monkeypatch.setenv("JUPYTER_CONFIG_DIR", str(home_config))
+    with server.start(tmp_path, validated_dir=demo_validated,
+                      log_path=tmp_path / "lab.log") as running:
+        assert get(f"{running.base_url}/api/contents") == 403
+        assert listening_addresses(running.port) == {"0100007F"}
+    assert (tmp_path / ".jupyter").is_dir()
+
+
 def test_a_port_in_use_is_one_clear_error(lab, tmp_path, demo_validated):
     with pytest.raises(ReconnectError, match=f"port {lab.port} is already in use"):
         server.start(tmp_path, validated_dir=demo_validated, port=lab.port)
