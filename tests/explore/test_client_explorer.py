@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from reconnect_analysis.errors import ReconnectError
-from reconnect_analysis.explore import client, data
+from reconnect_analysis.explore import client, client_safety, data
 from reconnect_analysis.explore.client_explorer import ClientExplorer, initial_weeks
 
 
@@ -95,7 +95,7 @@ def test_mpath_explorer_follows_clients_with_as_many_weeks_at_other_dates(mpath_
     caseload = data.open_caseload(mpath_validated)
     explorer = ClientExplorer(caseload)
     assert explorer.client.value == caseload.client_ids[0]
-    assert explorer.views[0].sentence.startswith(client.NO_RISK_QUESTIONS)
+    assert explorer.views[0].sentence.startswith(client_safety.NO_RISK_QUESTIONS)
     first = explorer.period
     weeks = {cid: data.client_weeks(caseload.tables, cid) for cid in caseload.client_ids}
     other = next(cid for cid in caseload.client_ids[1:]

@@ -1,0 +1,221 @@
+"""The numbness views of one client: numbness per day with numb episodes and events, and
+"numbness fuel" by week (sleep, wake times, alcohol, cannabis, late scrolling, recovery
+blocks, conflict, daylight walks: what can keep numbness in place).
+
+Gaps in a line stay gaps: a day without a check-in is unknown, never 0.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from reconnect_analysis import metrics
+from reconnect_analysis.config import DEFAULTS, Settings
+from reconnect_analysis.explore.client_common import (
+    _carries,
+    _count,
+    _one_client,
+    _period,
+    _range_text,
+    _short_day,
+    _style,
+    title,
+)
+from reconnect_analysis.explore.display import View
+from reconnect_analysis.report import charts, wording
+from reconnect_analysis.tables import Tables
+
+__all__ = ["numbness", "fuel_change", "fuel", "NO_FUEL", "FUEL_COUNTS", "FUEL_SCALES"]
+
+NO_FUEL = ("This export carries no fuel questions (sleep, wake time, alcohol, cannabis, "
+           "late scrolling, recovery, conflict, daylight walks), so fuel cannot be shown.")
+FUEL_COUNTS = {"alcohol_days": "alcohol", "cannabis_days": "cannabis",
+               "late_scrolling_days": "late-night scrolling",
+               "recovery_blocks": "recovery block", "conflict_days": "conflict",
+               "daylight_walk_days": "daylight walk"}
+FUEL_SCALES = {"wake_time_sd_min": ("spread of wake times", " min", 90.0),
+               "mean_sleep_hours": ("sleep", " h", 4.0),
+               **{column: (f"{label} days", " days", 7.0)
+                  for column, label in FUEL_COUNTS.items()}}
+"""Label, unit and the scale a change is measured against (as the weekly report's
+``wording.MEASURES``: 90 min of wake spread, 4 h of sleep, 7 days of a week)."""
+
+
+# ---------------------------------------------------------------------------- numbness
+
+def numbness(tables: Tables, client_id: str, start=None, end=None,
+             settings: Settings = DEFAULTS) -> View:
+    """Numbness per day with numb episodes shaded, the numb-day threshold and events marked
+    (the weekly report's chart); the sentence from duration.summary and trends.slopes."""
+    start, end = _period(tables, client_id, start, end)
+    view_title = title(client_id, "numbness")
+    one = _one_client(tables, client_id)
+    days = metrics.duration.numb_days(one, settings=settings, start=start, end=end)
+    days = days[days["client_id"] == client_id]
+    if days.empty or not days["logged"].any():
+        return View("numbness", view_title,
+                    f"No check-ins in {_range_text(start, end)}: numbness is unknown here.",
+                    None)
+    episodes = metrics.duration.episodes(one, settings=settings, start=start, end=end)
+    summary = metrics.duration.summary(one, settings=settings, as_of=end)
+    slopes = metrics.trends.slopes(one, settings=settings, start=start, end=end)
+    events = one.events if "date" in one.events.columns else pd.DataFrame()
+    if len(events):
+        events = events[events["client_id"] == client_id]
+    chart = charts.numbness(days, episodes[episodes["client_id"] == client_id], events,
+                            threshold=settings.numb_threshold, start=start, end=end)
+    figure = chart.figure
+    _widen_day_bands(figure)
+    _style(figure, view_title, 360)
+    figure.update_layout(hovermode="x unified")
+    trend = wording.numbness_trend(slopes[slopes["client_id"] == client_id])
+    duration = wording.numbness_duration(summary[summary["client_id"] == client_id])
+    trend_text = trend.text[:-1].replace(" over the last ", " over these ")
+    duration_text = (duration.text[:-1]
+                     .replace("the last 14 days", f"the 14 days to {_short_day(end)}")
+                     .replace("(1 days)", "(1 day)"))
+    text = (f"Look at the shaded numb stretches and what happens around the marked events. "
+            f"{trend_text} ({trend.certainty}). {duration_text}; {duration.certainty}.")
+    text += _events_text(events, start, end)
+    return View("numbness", view_title, text, figure)
+
+
+def _widen_day_bands(figure: go.Figure) -> None:
+    """Make each shaded episode cover its whole days (noon before its first day to noon
+    after its last), so a one-day episode is a visible band instead of a zero-width one."""
+    half = pd.Timedelta(hours=12)
+    for shape in figure.layout.shapes:
+        if shape.type == "rect":
+            shape.x0 = f"{pd.Timestamp(shape.x0) - half:%Y-%m-%d %H:%M}"
+            shape.x1 = f"{pd.Timestamp(shape.x1) + half:%Y-%m-%d %H:%M}"
+
+
+def _events_text(events: pd.DataFrame, start, end) -> str:
+    if events is None or events.empty:
+        return ""
+    dates = pd.to_datetime(events["date"])
+    shown = events[dates.between(pd.Timestamp(start), pd.Timestamp(end))]
+    if shown.empty:
+        return ""
+    parts, medication = [], False
+    for row in shown.sort_values("date").itertuples():
+        kind = str(row.kind)
+        medication |= kind.startswith("medication")
+        detail = "" if pd.isna(getattr(row, "detail", None)) else f" ({str(row.detail)[:80]})"
+        parts.append(f"{kind.replace('_', ' ')}{detail} on {_short_day(row.date)}")
+    text = " Marked: " + "; ".join(parts) + "."
+    if medication:
+        text += (" Timing alone does not show that a medication change caused anything; talk "
+                 "changes over with the prescriber.")
+    return text
+
+
+# -------------------------------------------------------------------------------- fuel
+
+def fuel_change(weeks: pd.DataFrame) -> dict | None:
+    """The fuel measure that changed most from the first to the last week with a value.
+
+    A change is compared as a share of its scale (``FUEL_SCALES``: 90 min of wake-time
+    spread, 4 h of sleep, 7 days for day counts). Returns ``measure``, ``label``, ``unit``,
+    ``first_week``, ``first``, ``first_days`` (days logged that week), ``last_week``,
+    ``last``, ``last_days``, ``size`` (change / scale), or None when no measure has values
+    in two different weeks.
+    """
+    best = None
+    for column, (label, unit, scale) in FUEL_SCALES.items():
+        if column not in weeks.columns:
+            continue
+        values = pd.to_numeric(weeks[column], errors="coerce").astype("float64")
+        known = weeks[values.notna().to_numpy()]
+        if len(known) < 2:
+            continue
+        first, last = values[known.index[0]], values[known.index[-1]]
+        size = abs(last - first) / scale
+        if best is None or size > best["size"]:
+            best = {"measure": column, "label": label, "unit": unit,
+                    "first_week": known["week_start"].iloc[0], "first": float(first),
+                    "first_days": int(known["days_logged"].iloc[0]),
+                    "last_week": known["week_start"].iloc[-1], "last": float(last),
+                    "last_days": int(known["days_logged"].iloc[-1]), "size": float(size)}
+    return best
+
+
+def fuel(tables: Tables, client_id: str, start=None, end=None,
+         settings: Settings = DEFAULTS) -> View:
+    """Weekly fuel (metrics.fuel.weekly): wake-time spread, sleep, and days a week with
+    alcohol, cannabis, late scrolling, recovery blocks, conflict and daylight walks."""
+    start, end = _period(tables, client_id, start, end)
+    view_title = title(client_id, "fuel")
+    one = _one_client(tables, client_id)
+    if not _carries(one)["fuel"]:
+        return View("fuel", view_title, NO_FUEL, None)
+    weeks = metrics.fuel.weekly(one, settings=settings, start=start, end=end)
+    weeks = weeks[weeks["client_id"] == client_id].reset_index(drop=True)
+    if weeks.empty or not weeks["days_logged"].sum():
+        return View("fuel", view_title, f"No check-ins in {_range_text(start, end)}: fuel is "
+                    "unknown here.", None)
+    return View("fuel", view_title, _fuel_sentence(weeks), _fuel_figure(weeks, view_title))
+
+
+def _fuel_value(value: float, unit: str) -> str:
+    if unit == " h":
+        return f"{value:.1f} h"
+    if unit == " min":
+        return f"{value:.0f} min"
+    return "1 day" if round(value) == 1 else f"{value:.0f} days"
+
+
+def _fuel_sentence(weeks: pd.DataFrame) -> str:
+    change = fuel_change(weeks)
+    text = ("Look for the fuel that keeps numbness in place (irregular wake times, short "
+            "sleep, alcohol or cannabis days, late scrolling, conflict without repair) and "
+            "whether it eases after a lever start. ")
+    if change is None:
+        return text + "Fewer than two weeks with fuel answers: nothing to compare yet."
+    if change["size"] == 0:
+        return text + "No fuel measure changed between the first and last week shown."
+    return text + (f"Changed most: {change['label']}, "
+                   f"{_fuel_value(change['first'], change['unit'])} in the week of "
+                   f"{_short_day(change['first_week'])} "
+                   f"({_count(change['first_days'], 'day')} logged) against "
+                   f"{_fuel_value(change['last'], change['unit'])} in the week of "
+                   f"{_short_day(change['last_week'])} "
+                   f"({_count(change['last_days'], 'day')} logged)"
+                   + ("; a day counts only when answered" if change["unit"] == " days"
+                      else "") + ".")
+
+
+def _fuel_figure(weeks: pd.DataFrame, view_title: str) -> go.Figure:
+    figure = make_subplots(rows=3, cols=1, shared_xaxes=True, vertical_spacing=0.09,
+                           subplot_titles=("Spread of wake times (minutes)",
+                                           "Sleep (hours, mean)",
+                                           "Days in the week with ..."))
+    _style(figure, view_title, 560)
+    x = charts._dates(weeks["week_start"])
+    logged = weeks["days_logged"].astype(int).tolist()
+    figure.add_trace(go.Scatter(
+        x=x, y=charts._values(weeks["wake_time_sd_min"]), mode="lines+markers",
+        name="wake-time spread", line={"color": "#27548a"}, customdata=logged,
+        hovertemplate="week of %{x}: %{y:.0f} min (%{customdata} days logged)<extra></extra>"),
+        row=1, col=1)
+    figure.add_trace(go.Scatter(
+        x=x, y=charts._values(weeks["mean_sleep_hours"]), mode="lines+markers",
+        name="sleep", line={"color": "#5b7db1"}, customdata=logged,
+        hovertemplate="week of %{x}: %{y:.1f} h (%{customdata} days logged)<extra></extra>"),
+        row=2, col=1)
+    colours = ("#a4001d", "#6a3d9a", "#8a5300", "#1d6b3a", "#d1495b", "#5aa469")
+    for (column, label), colour in zip(FUEL_COUNTS.items(), colours, strict=True):
+        if column not in weeks.columns or weeks[column].isna().all():
+            continue
+        values = [None if pd.isna(v) else int(v) for v in weeks[column]]
+        figure.add_trace(go.Bar(
+            x=x, y=values, name=label, marker_color=colour, customdata=logged,
+            hovertemplate=(f"week of %{{x}}: {label} on %{{y}} days (%{{customdata}} days "
+                           "logged)<extra></extra>")), row=3, col=1)
+    figure.update_layout(barmode="group", legend={"y": -0.08, "yanchor": "top"})
+    figure.update_yaxes(rangemode="tozero")
+    figure.update_yaxes(range=[0, 7.3], dtick=1, row=3, col=1)
+    figure.update_xaxes(tickformat="%d %b")
+    return figure

@@ -1,0 +1,167 @@
+"""The safety view of one client (always shown first): every risk answer and red flag of
+the client, newest first, the ones in the chosen weeks marked; an export without risk questions
+says risk cannot be ruled out, and a client silent for days is called out.
+"""
+
+from __future__ import annotations
+
+import html
+from types import SimpleNamespace
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from reconnect_analysis import metrics
+from reconnect_analysis.config import DEFAULTS, Settings
+from reconnect_analysis.explore.client_common import (
+    _count,
+    _figure,
+    _one_client,
+    _period,
+    _range_text,
+    title,
+)
+from reconnect_analysis.explore.display import View
+from reconnect_analysis.report import sections
+from reconnect_analysis.tables import Tables
+
+__all__ = ["risk_table", "safety", "NO_RISK_QUESTIONS"]
+
+NO_RISK_QUESTIONS = "This export asks no risk questions: risk cannot be ruled out from it."
+
+
+def _day_text(value) -> str:
+    return "date unreadable" if pd.isna(value) else f"{pd.Timestamp(value):%a %d %b %Y}"
+
+
+# -------------------------------------------------------------------------------- safety
+
+def risk_table(tables: Tables, client_id: str, start, end) -> pd.DataFrame:
+    """Every risk answer and red flag of the client, newest first (undated rows first).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``date`` (NaT when unreadable), ``what`` (plain words), ``value_text``, ``status``
+        (plain words: recovered from a set-aside row, answer unreadable), ``when``
+        ("in the chosen weeks", "after the chosen weeks", "before the chosen weeks" or
+        "date unreadable"). Nothing is filtered by the period: it only sets ``when``.
+    """
+    one = _one_client(tables, client_id)
+    risks = metrics.safety.risks(one)
+    columns = ["date", "what", "value_text", "status", "when"]
+    if risks.empty:
+        return pd.DataFrame({c: pd.Series([], dtype="datetime64[ns]" if c == "date"
+                                          else object) for c in columns})
+    # The weekly report's row builder, with a window that keeps every row.
+    everything = SimpleNamespace(window_start=pd.Timestamp.min, monday=pd.Timestamp.min,
+                                 sunday=pd.Timestamp.max)
+    rows = sections.risk_rows(risks, everything)
+    ordered = risks.sort_values("date", ascending=False, na_position="first", kind="stable")
+    start, end = pd.Timestamp(start), pd.Timestamp(end)
+    status = []
+    for st, quarantined in zip(ordered["status"], ordered["from_quarantine"], strict=True):
+        parts = []
+        if str(st) == "possible_positive":
+            parts.append("answer could not be read: treat as yes")
+        if bool(quarantined):
+            parts.append("from a row set aside by validation")
+        status.append("; ".join(parts))
+    dates = pd.to_datetime(rows["date"]).reset_index(drop=True)
+    when = np.where(dates.isna(), "date unreadable",
+                    np.where(dates > end, "after the chosen weeks",
+                             np.where(dates < start, "before the chosen weeks",
+                                      "in the chosen weeks")))
+    return pd.DataFrame({"date": dates, "what": rows["what"].to_numpy(),
+                         "value_text": rows["value_text"].to_numpy(),
+                         "status": status, "when": when})
+
+
+def safety(tables: Tables, client_id: str, start=None, end=None,
+           settings: Settings = DEFAULTS) -> View:
+    """Risk answers and red flags first: all of the client's, newest first, the ones in the
+    chosen weeks marked; an export without risk questions says risk cannot be ruled out."""
+    start, end = _period(tables, client_id, start, end)
+    view_title = title(client_id, "safety")
+    rows = risk_table(tables, client_id, start, end)
+    asked, not_asked = sections.risk_questions(tables)
+    # a question with answers in the export was asked, whatever the columns say
+    answered = (set(tables.risks["field"].dropna().astype(str))
+                if "field" in tables.risks.columns else set())
+    asked = [*asked, *sorted(answered - set(asked))]
+    not_asked = [f for f in not_asked if f not in answered]
+    extra = _unattributed(tables) + _silence(tables, client_id, settings)
+    if rows.empty:
+        if not asked:
+            sentence = NO_RISK_QUESTIONS + " Ask the client directly."
+        else:
+            sentence = (f"No risk answers or red flags logged by {client_id} in the whole "
+                        "record")
+            sentence += (" among the questions this export asks." if not_asked else ".")
+        sentence += _not_asked_text(asked, not_asked) + extra
+        return View("safety", view_title, sentence, None)
+    counts = rows["when"].value_counts()
+    n_in, n_after = int(counts.get("in the chosen weeks", 0)), int(
+        counts.get("after the chosen weeks", 0))
+    n_undated = int(counts.get("date unreadable", 0))
+    sentence = (f"⚠ {_count(len(rows), 'risk answer or red flag', 'risk answers or red flags')}"
+                f" logged by {client_id}, newest first: {n_in} in the chosen weeks "
+                f"({_range_text(start, end)})")
+    if n_after:
+        sentence += f", {n_after} after them"
+    if n_undated:
+        sentence += f", {n_undated} with an unreadable date (listed first)"
+    sentence += ". Review them before anything else." + _not_asked_text(asked, not_asked)
+    sentence += extra
+    return View("safety", view_title, sentence, _risk_figure(rows, view_title))
+
+
+def _not_asked_text(asked: list[str], not_asked: list[str]) -> str:
+    if not asked or not not_asked:
+        return ""
+    listed = "; ".join(sections.FIELD_LABELS.get(f, f) for f in not_asked)
+    return f" Not asked in this export: {listed}. These cannot be ruled out from it."
+
+
+def _unattributed(tables: Tables) -> str:
+    risks = tables.risks
+    if "client_id" not in risks.columns:
+        return ""
+    n = int(risks["client_id"].isna().sum())
+    if not n:
+        return ""
+    return (f" {_count(n, 'risk answer')} in this export could not be tied to any client; "
+            "see the caseload overview.")
+
+
+def _silence(tables: Tables, client_id: str, settings: Settings) -> str:
+    """A warning when the client's last check-in is ``missing_checkin_alert_days`` (3) or
+    more days before the export's last day (with one client's tables: their own last day)."""
+    last = metrics.quality.last_checkin(tables, settings=settings)
+    row = last[last["client_id"] == client_id]
+    if row.empty or not bool(row["alert"].iloc[0]):
+        return ""
+    row = row.iloc[0]
+    return (f" No check-in for the last {int(row['days_since'])} days of the export: the last "
+            f"one was on {_day_text(row['last_logged'])} (the export runs to "
+            f"{_day_text(row['as_of'])}). Silence can hide risk; consider reaching out.")
+
+
+def _risk_figure(rows: pd.DataFrame, view_title: str) -> go.Figure:
+    marked = rows["when"].isin(["in the chosen weeks", "date unreadable"]).to_numpy()
+    fill = np.where(marked, "#fde2e1", "white").tolist()
+    cells = [[_day_text(d) for d in rows["date"]],
+             [html.escape(str(v)) for v in rows["what"]],
+             [html.escape(str(v)) for v in rows["value_text"]],
+             [html.escape(str(v)) for v in rows["when"]],
+             [html.escape(str(v)) for v in rows["status"]]]
+    figure = _figure(view_title, min(120 + 30 * len(rows), 520))
+    figure.add_trace(go.Table(
+        columnwidth=[1.2, 2.6, 0.8, 1.4, 1.8],
+        header={"values": ["Date", "Answer or red flag", "Value", "Chosen weeks?", "Note"],
+                "fill_color": "#a4001d", "font": {"color": "white"}, "align": "left"},
+        cells={"values": cells, "fill_color": [fill] * len(cells), "align": "left",
+               "height": 26}))
+    figure.update_layout(margin={"l": 10, "r": 10, "t": 60, "b": 10})
+    return figure
