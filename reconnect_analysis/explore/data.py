@@ -60,14 +60,21 @@ def open_caseload(validated_path: str | Path | None = None) -> Caseload:
 
 
 def client_weeks(tables: Tables, client_id: str | None = None) -> list[pd.Timestamp]:
-    """Mondays of every ISO week from the first to the last check-in (one client or all)."""
+    """Mondays of every ISO week from the first check-in (of ``client_id``, or of anyone) to
+    the last check-in of the whole export.
+
+    A client's weeks run to the end of the export, not to their own last check-in, so a
+    client who went quiet shows the quiet weeks (silence can hide risk) and both notebooks
+    end their default period on the same week.
+    """
     entries = tables.entries
-    if client_id is not None:
-        entries = entries[entries["client_id"] == client_id]
     if entries.empty:
         return []
+    mine = entries if client_id is None else entries[entries["client_id"] == client_id]
+    if mine.empty:
+        return []
     first, last = (pd.Timestamp(day).normalize() for day in
-                   (entries["date"].min(), entries["date"].max()))
+                   (mine["date"].min(), entries["date"].max()))
     first -= pd.Timedelta(days=first.weekday())
     last -= pd.Timedelta(days=last.weekday())
     return list(pd.date_range(first, last, freq="7D"))

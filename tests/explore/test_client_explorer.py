@@ -91,7 +91,7 @@ def test_unknown_client_is_refused(demo):
         ClientExplorer(demo, "C99")
 
 
-def test_mpath_explorer_follows_clients_with_as_many_weeks_at_other_dates(mpath_validated):
+def test_mpath_explorer_follows_clients_who_started_at_other_dates(mpath_validated):
     caseload = data.open_caseload(mpath_validated)
     explorer = ClientExplorer(caseload)
     assert explorer.client.value == caseload.client_ids[0]
@@ -99,11 +99,11 @@ def test_mpath_explorer_follows_clients_with_as_many_weeks_at_other_dates(mpath_
     first = explorer.period
     weeks = {cid: data.client_weeks(caseload.tables, cid) for cid in caseload.client_ids}
     other = next(cid for cid in caseload.client_ids[1:]
-                 if len(weeks[cid]) == len(weeks[caseload.client_ids[0]])
-                 and weeks[cid][0] != weeks[caseload.client_ids[0]][0])
+                 if weeks[cid][0] != weeks[caseload.client_ids[0]][0] and len(weeks[cid]) < 8)
     explorer.client.value = other
     assert explorer.period != first
     assert explorer.period == data.period(*data.default_weeks(weeks[other]))
+    assert explorer.period[1] == data.period(weeks[other][-1], weeks[other][-1])[1]
     numb = explorer.views[4].figure.data
     days = [x for t in numb if t.name == "numbness (0-10)" for x in t.x]
     assert min(days) == f"{explorer.period[0]:%Y-%m-%d}"
@@ -134,9 +134,8 @@ def test_client_text_in_a_heading_is_escaped():
     assert len(items) == 1
 
 
-def test_one_week_clients_at_different_dates_each_get_their_own_week():
-    # the slider's index stays (0, 0) from one client to the next, and ipywidgets then keeps
-    # the old value: the period must follow the new options all the same
+def test_a_client_who_stopped_earlier_is_shown_to_the_end_of_the_export():
+    # T2's last check-in is a week before the export ends: the quiet week stays in view
     from reconnect_analysis.tables import Tables
 
     entries = pd.DataFrame({
@@ -146,9 +145,9 @@ def test_one_week_clients_at_different_dates_each_get_their_own_week():
     explorer = ClientExplorer(caseload, "T1")
     assert explorer.period == (pd.Timestamp("2026-11-16"), pd.Timestamp("2026-11-22"))
     explorer.client.value = "T2"
-    assert explorer.period == (pd.Timestamp("2026-11-09"), pd.Timestamp("2026-11-15"))
+    assert explorer.period == (pd.Timestamp("2026-11-09"), pd.Timestamp("2026-11-22"))
     numb = [t for t in explorer.views[4].figure.data if t.name == "numbness (0-10)"][0]
-    assert (numb.x[0], numb.x[-1]) == ("2026-11-09", "2026-11-15")
+    assert numb.x[0] == "2026-11-09" and "2026-11-11" in list(numb.x)
 
 
 def test_a_client_with_risk_answers_but_no_check_in_opens_on_the_week_of_the_risk():

@@ -44,6 +44,18 @@ def test_weeks_run_monday_to_monday_from_first_to_last_checkin(demo_validated):
     assert data.period(first, last)[1] == pd.Timestamp("2026-11-22")
 
 
+def test_a_client_who_went_quiet_keeps_the_weeks_to_the_end_of_the_export(mpath_validated):
+    caseload = data.open_caseload(mpath_validated)
+    entries = caseload.tables.entries
+    last_week = data.client_weeks(caseload.tables)[-1]
+    last_days = entries.groupby("client_id")["date"].max()
+    quiet = last_days.idxmin()
+    assert last_days[quiet] < last_week - pd.Timedelta(days=28)  # stopped weeks before the end
+    weeks = data.client_weeks(caseload.tables, quiet)
+    assert weeks[-1] == last_week
+    assert weeks[0] <= last_days[quiet] - pd.Timedelta(days=last_days[quiet].weekday())
+
+
 def test_unknown_client_has_no_weeks(demo_validated):
     caseload = data.open_caseload(demo_validated)
     assert data.client_weeks(caseload.tables, "nobody") == []
