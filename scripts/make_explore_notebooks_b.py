@@ -10,7 +10,7 @@ from pathlib import Path
 
 import nbformat
 
-from reconnect_analysis.explore.caseload import patterns_markdown
+from reconnect_analysis.explore.caseload_patterns import patterns_markdown
 
 # Parameter types are written as strings ("Optional[str]"): papermill --help-notebook reads
 # them, and the cell still holds only literals.

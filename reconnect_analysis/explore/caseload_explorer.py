@@ -2,7 +2,8 @@
 
 ``Weeks`` (a range slider over every week of the caseload) recomputes the summary and every
 view; ``Pattern`` only refilters the client table and picks the chosen clients out in the
-scatter (nothing is recomputed). All numbers come from :mod:`.caseload`.
+scatter (nothing is recomputed). All numbers come from :mod:`.caseload`;
+the patterns from :mod:`.caseload_patterns`, the views from :mod:`.caseload_views`.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ import pandas as pd
 from reconnect_analysis.config import DEFAULTS, Settings
 from reconnect_analysis.errors import ReconnectError
 from reconnect_analysis.explore import caseload as cl
+from reconnect_analysis.explore import caseload_patterns as cp
+from reconnect_analysis.explore import caseload_views as cv
 from reconnect_analysis.explore import data
 from reconnect_analysis.explore.display import View, output_items
 from reconnect_analysis.weeks import parse_week
@@ -89,7 +92,7 @@ class CaseloadExplorer:
     weeks : ipywidgets.SelectionRangeSlider
         "Weeks": the period, over every week of the caseload (:func:`caseload_weeks`).
     pattern : ipywidgets.Dropdown
-        "Pattern": "All clients" or one of :func:`caseload.pattern_names`.
+        "Pattern": "All clients" or one of :func:`caseload_patterns.pattern_names`.
     widget : ipywidgets.VBox
         The controls, then one output per view: Safety first, the scatter, the client
         table, verdicts, who logs too little, patterns.
@@ -117,7 +120,7 @@ class CaseloadExplorer:
             layout=widgets.Layout(width="min(100%, 40em)"),
             style={"description_width": "4em"})
         self.pattern = widgets.Dropdown(
-            options=[cl.ALL_CLIENTS, *cl.pattern_names()], value=cl.ALL_CLIENTS,
+            options=[cp.ALL_CLIENTS, *cp.pattern_names()], value=cp.ALL_CLIENTS,
             description="Pattern", layout=widgets.Layout(width="min(100%, 30em)"),
             style={"description_width": "4em"})
         self.status = widgets.HTML()
@@ -143,11 +146,11 @@ class CaseloadExplorer:
         start, end = self.period
         self.summary = cl.client_summary(self.tables, start=start, end=end,
                                          settings=self.settings)
-        self.table = cl.filter_by_pattern(self.summary, self.pattern.value)
-        self.views = [*cl.caseload_views(self.tables, self.summary, start=start, end=end,
+        self.table = cp.filter_by_pattern(self.summary, self.pattern.value)
+        self.views = [*cv.caseload_views(self.tables, self.summary, start=start, end=end,
                                          highlight=self.pattern.value,
                                          settings=self.settings)]
-        self.views.insert(2, cl.client_table(self.table, pattern=self.pattern.value,
+        self.views.insert(2, cv.client_table(self.table, pattern=self.pattern.value,
                                              total=len(self.summary)))
         self.seconds["recompute"] = time.perf_counter() - began
         self._draw(self.views)
@@ -156,9 +159,9 @@ class CaseloadExplorer:
         """Filter the client table by the chosen pattern and redraw the scatter (no
         recomputation)."""
         began = time.perf_counter()
-        self.table = cl.filter_by_pattern(self.summary, self.pattern.value)
-        changed = [cl.adherence_vs_numbness(self.summary, highlight=self.pattern.value),
-                   cl.client_table(self.table, pattern=self.pattern.value,
+        self.table = cp.filter_by_pattern(self.summary, self.pattern.value)
+        changed = [cv.adherence_vs_numbness(self.summary, highlight=self.pattern.value),
+                   cv.client_table(self.table, pattern=self.pattern.value,
                                    total=len(self.summary))]
         by_key = {v.key: v for v in changed}
         self.views = [by_key.get(v.key, v) for v in self.views]

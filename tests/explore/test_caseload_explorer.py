@@ -8,6 +8,7 @@ import pytest
 from reconnect_analysis.errors import ReconnectError
 from reconnect_analysis.explore import caseload as cl
 from reconnect_analysis.explore import caseload_explorer as ce
+from reconnect_analysis.explore import caseload_patterns as cp
 from reconnect_analysis.explore import data
 
 
@@ -29,7 +30,7 @@ def explorer(demo_validated, monkeypatch):
 def test_controls_and_default_weeks(explorer):
     assert explorer.weeks.description == "Weeks"
     assert explorer.pattern.description == "Pattern"
-    assert explorer.pattern.options == (cl.ALL_CLIENTS, *cl.pattern_names())
+    assert explorer.pattern.options == (cp.ALL_CLIENTS, *cp.pattern_names())
     labels = [label for label, _ in explorer.weeks.options]
     assert labels[-1] == "2026-W47 (16 Nov)" and len(labels) == 8
     assert explorer.period == (pd.Timestamp("2026-09-28"), pd.Timestamp("2026-11-22"))
@@ -54,7 +55,7 @@ def test_pattern_only_refilters(explorer):
     assert opacity.pop("logs too little to say") == 0.9  # C05 picked out, in grey
     assert set(opacity.values()) == {0.25}
     assert explorer.views[0].key == "safety"  # still first
-    explorer.pattern.value = cl.ALL_CLIENTS
+    explorer.pattern.value = cp.ALL_CLIENTS
     assert len(explorer.table) == 8 and len(explorer.calls) == 1
     assert "refilter" in explorer.seconds
 

@@ -138,7 +138,6 @@ def test_cue_response_forest_shows_each_interval_coloured_by_verdict():
                                      "weeks.")
 
 
-
 # --------------------------------------------------------------------- saved tables
 
 def test_tables_round_trip_keeps_views(tmp_path):

@@ -1,0 +1,439 @@
+"""The views of ``notebooks/explore_caseload.ipynb`` (safety always first): risk answers
+and red flags of the whole caseload, practice change against numbness trend, association
+verdicts, who logs too little, patterns, and the client table.
+
+Each view reads the summary of :func:`reconnect_analysis.explore.caseload.client_summary`
+(and, for safety, the tables); nothing is computed client by client.
+"""
+
+from __future__ import annotations
+
+import html
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from reconnect_analysis import metrics
+from reconnect_analysis.config import DEFAULTS, Settings
+from reconnect_analysis.explore.caseload import NOT_ENOUGH, NOT_IN_EXPORT, RISK_DAYS, _day
+from reconnect_analysis.explore.caseload_patterns import ALL_CLIENTS, NO_PATTERN, pattern_names
+from reconnect_analysis.explore.display import View
+from reconnect_analysis.report import sections
+from reconnect_analysis.report.charts import FONT
+from reconnect_analysis.tables import Tables
+
+__all__ = ["caseload_views", "safety", "risk_table", "adherence_vs_numbness", "verdicts",
+           "too_little", "patterns", "client_rows", "attention_order", "client_table",
+           "CLIENT_COLUMNS", "LINK_WORDS", "PATTERN_COLOURS", "RISK_ORDER", "VERDICT_ORDER"]
+
+VERDICT_ORDER = (*metrics.association.VERDICTS, NOT_IN_EXPORT)
+
+
+def _period_words(start, end) -> str:
+    return f"{sections.day(start)} – {sections.day(end)}"
+
+
+TABLE_WIDTH_PX = 800
+"""Width a table is laid out for (a JupyterLab notebook column); used to guess its height."""
+MAX_TABLE_HEIGHT = 900
+
+
+def _lines(text: str, chars: int) -> int:
+    """Lines ``text`` takes in a column ``chars`` characters wide (at least 1)."""
+    return max(1, -(-len(text) // chars))
+
+
+def _table(header: list[str], columns: list[list], *, title: str,
+           widths: list[float] | None = None) -> go.Figure:
+    """A plotly table titled ``title``; every cell escaped (plotly draws a few HTML tags in
+    text). ``widths``: relative column widths. The height fits the rows (long cells wrap),
+    up to :data:`MAX_TABLE_HEIGHT`; longer tables scroll inside the chart."""
+    cells = [[html.escape(str(v)) for v in col] for col in columns]
+    widths = widths or [1.0] * len(header)
+    chars = [int(max(6, TABLE_WIDTH_PX * w / sum(widths) / 7.5 - 2)) for w in widths]
+    head = max(_lines(h, chars[k]) for k, h in enumerate(header))
+    per_row = [max(_lines(col[i], chars[k]) for k, col in enumerate(cells))
+               for i in range(len(cells[0]) if cells else 0)] or [1]
+    figure = go.Figure(go.Table(
+        columnwidth=widths,
+        header={"values": [f"<b>{html.escape(h)}</b>" for h in header], "align": "left",
+                "fill_color": "#eef1f6"},
+        cells={"values": cells, "align": "left"}))
+    height = 100 + 18 * head + sum(4 + 19 * n for n in per_row)  # a little spare
+    figure.update_layout(height=min(MAX_TABLE_HEIGHT, height),
+                         title={"text": html.escape(title), "x": 0},
+                         margin={"l": 10, "r": 10, "t": 50, "b": 10},
+                         font={"family": FONT, "size": 12, "color": "#1d2330"})
+    return figure
+
+
+def safety(tables: Tables, *, start, end, settings: Settings = DEFAULTS) -> View:
+    """Risk answers and red flags of the chosen weeks, plus every later and every undated
+    one (a risk is never hidden by choosing earlier weeks): one line per client, newest
+    first, unattributed answers first (:func:`risk_table`).
+
+    Unattributed rows (no client id) are called out; an export that asks no risk questions
+    says risk cannot be ruled out. Always the first view.
+    """
+    title = "Caseload · Safety first: risk answers and red flags"
+    rows = metrics.safety.risks(tables, settings=settings, start=start)
+    end = _day(end)
+    later = (rows["date"] > end).to_numpy()
+    asked, not_asked = sections.risk_questions(tables)
+    not_asked = [f for f in not_asked if f not in set(rows["field"].astype(str))]
+    period = _period_words(start, end)
+    not_asked_text = ("Not asked in this export: "
+                      + "; ".join(sections.FIELD_LABELS.get(f, f) for f in not_asked)
+                      + ". These cannot be ruled out from it.") if not_asked else ""
+    if rows.empty:
+        if not asked:
+            sentence = ("Risk not checked: this export asks no risk questions (self-harm "
+                        "thoughts, feeling unable to stay safe, hopelessness, red flags), so "
+                        "no answers were found because none were asked. Risk cannot be ruled "
+                        "out from it: ask each client directly.")
+        else:
+            sentence = (f"No risk answers or red flags were logged in {period} or later; days "
+                        "a client did not log are unknown. " + not_asked_text).strip()
+        return View("safety", title, sentence)
+    who = rows["client_id"]
+    unattributed = (who.isna() | (who.astype(str).str.strip() == "")).to_numpy()
+    clients = sorted({str(c) for c in who[~unattributed]})
+    n_in = int((~later).sum())
+    sentence = (f"{_count(n_in, 'risk answer or red flag', 'risk answers or red flags')}"
+                f" in {period}") if n_in else f"No risk answers or red flags in {period}"
+    if later.any():
+        sentence += f"{' and' if n_in else ', but'} {int(later.sum())} after these weeks"
+    sentence += (f", newest first, from {_count(len(clients), 'client', 'clients')}"
+                 f" ({', '.join(clients)}): review them before anything else on this page.")
+    if unattributed.any():
+        sentence = (f"⚠ {_count(int(unattributed.sum()), 'risk answer', 'risk answers')} "
+                    "could not be matched to a client (no client id): look up the source "
+                    "file and row in the table and find out whose it is. " + sentence)
+    if not_asked:
+        sentence += " " + not_asked_text
+    table = risk_table(rows, unattributed=unattributed, end=end)
+    figure = _table(list(table.columns), [list(table[c]) for c in table.columns], title=title,
+                    widths=[1.1, 1.9, 0.8, 4.2, 2.2])
+    return View("safety", title, sentence, figure)
+
+
+RISK_ORDER = ("self_harm_thoughts", "unsafe", "risk_self_harm", "flag_dissociation",
+              "flag_psychotic", "flag_cannot_self_care", "flag_head_injury",
+              "risk_dangerous_coping", "hopelessness", "risk_hopelessness")
+"""Order of the answers within a client's line: the most urgent first."""
+
+
+def risk_table(rows: pd.DataFrame, *, unattributed: np.ndarray, end) -> pd.DataFrame:
+    """``metrics.safety.risks`` rows as one line per client (each unattributed answer on its
+    own line, first), then clients by their newest answer (undated first), newest first.
+
+    Columns: ``Client``, ``Newest`` ("date unreadable" when any answer has no date; "(after
+    these weeks)" when after ``end``), ``Answers`` (count), ``What and when`` (each answer's
+    plain label with its dates as runs, most urgent first (:data:`RISK_ORDER`),
+    hopelessness with its highest value), ``Notes``
+    (unreadable answers, answers from rows that failed validation, and for an unattributed
+    answer the file and row it came from). Every answer is counted; none is dropped.
+    """
+    from reconnect_analysis.report.triage import day_ranges
+
+    groups: dict[str, list] = {}
+    for i, (r, u) in enumerate(zip(rows.itertuples(index=False), unattributed, strict=True)):
+        groups.setdefault(f"\0{i}" if u else str(r.client_id), []).append(r)
+    order = sorted(groups, key=lambda k: not k.startswith("\0"))  # stable: newest first
+    rank = {f: i for i, f in enumerate(RISK_ORDER)}
+    lines = []
+    for key in order:
+        group = groups[key]
+        dated = [r.date for r in group if not pd.isna(r.date)]
+        newest = ("date unreadable" if len(dated) < len(group)
+                  else sections.day(max(dated))
+                  + (" (after these weeks)" if max(dated) > end else ""))
+        by_field: dict[str, list] = {}
+        for r in group:
+            by_field.setdefault(str(r.field), []).append(r)
+        what = []
+        for field in sorted(by_field, key=lambda f: rank.get(f, len(rank))):
+            answers = by_field[field]
+            text = str(answers[0].label)
+            if field == "hopelessness":
+                levels = pd.to_numeric(pd.Series([a.value for a in answers]),
+                                       errors="coerce").dropna()
+                if len(levels):
+                    text += f" (highest {levels.max():g} of 3)"
+            days = [f"{a.date:%Y-%m-%d}" for a in answers if not pd.isna(a.date)]
+            when = day_ranges(days) if days else ""
+            if len(days) < len(answers):
+                when = ", ".join(filter(None, ["date unreadable", when]))
+            what.append(f"{text}: {when}")
+        notes = []
+        if any(r.status == "possible_positive" for r in group):
+            notes.append("possible yes: answer unreadable, review")
+        if any(bool(r.from_quarantine) for r in group):
+            notes.append("from a row that failed validation")
+        if key.startswith("\0"):
+            r = group[0]
+            notes.append(f"{r.source_file}, row {r.source_row}" if pd.notna(r.source_row)
+                         else str(r.source_file))
+        lines.append({"Client": "⚠ unknown client" if key.startswith("\0") else key,
+                      "Newest": newest, "Answers": len(group), "What and when": "; ".join(what),
+                      "Notes": "; ".join(notes)})
+    return pd.DataFrame(lines, columns=["Client", "Newest", "Answers", "What and when",
+                                        "Notes"])
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+PATTERN_COLOURS = {
+    "logs too little to say": "#9aa0aa", "numbness rising": "#a4001d",
+    "plan not kept": "#d1495b", "adherence up and shifts up": "#1d6b3a",
+    "adherence up, numbness easing": "#3a9d5d", "adherence up, shifts not yet": "#8fbf5a",
+    "practising, numbness easing": "#27548a", "numbness easing": "#5b7db1",
+    NO_PATTERN: "#5b6475",
+}
+
+
+MAX_NAMED = 30
+"""Dots carry their client's name up to this many clients (more would overlap)."""
+
+
+def adherence_vs_numbness(summary: pd.DataFrame, *, highlight: str | None = None) -> View:
+    """Scatter: change in share practised (x) against the numbness slope per week (y).
+
+    One labelled point per client that has both numbers, coloured by pattern; ``highlight``
+    (a pattern name) fades every other client. Clients with a recent risk answer get a red
+    ring. Clients without both numbers are named in the sentence, never silently left out.
+    """
+    title = "Caseload · Practice change against numbness trend"
+    plotted = summary[summary["practice_change"].notna() & summary["numbness_slope"].notna()]
+    missing = summary[~summary.index.isin(plotted.index)]
+    left_out = ""
+    if len(missing):
+        left_out = (f" Not shown ({len(missing)}): {', '.join(missing['client_id'])}: "
+                    "no practice answers in both halves of the period or no numbness trend "
+                    "(see the table).")
+    if plotted.empty:
+        return View("adherence_vs_numbness", title,
+                    "Nobody has both a practice change and a numbness trend in this period, "
+                    "so there is nothing to plot." + left_out)
+    figure = go.Figure()
+    chosen = highlight not in (None, "", ALL_CLIENTS)
+    for name in pattern_names():
+        group = plotted[plotted["pattern"] == name]
+        if group.empty:
+            continue
+        faded = chosen and name != highlight
+        risk = group["risk_recent"] > 0
+        named = len(plotted) <= MAX_NAMED or (chosen and not faded and len(group) <= MAX_NAMED)
+        figure.add_trace(go.Scatter(
+            x=(group["practice_change"] * 100).round(1), y=group["numbness_slope"].round(2),
+            mode="markers+text" if named else "markers", name=name,
+            text=[html.escape(c) for c in group["client_id"]],
+            textposition="top center",
+            marker={"size": 14 if chosen and not faded else 11,
+                    "color": PATTERN_COLOURS.get(name, "#5b6475"),
+                    "opacity": 0.25 if faded else 0.9,
+                    "line": {"color": np.where(risk, "#a4001d", "white").tolist(),
+                             "width": np.where(risk, 3, 1).tolist()}},
+            textfont={"color": "#c5c9d1" if faded else "#1d2330"},
+            customdata=np.stack([_hover(r) for r in group.itertuples(index=False)]),
+            hovertemplate="%{customdata[0]}<extra></extra>"))
+    figure.add_hline(y=0, line={"color": "#9aa0aa", "width": 1})
+    figure.add_vline(x=0, line={"color": "#9aa0aa", "width": 1})
+    figure.update_layout(
+        template="plotly_white", height=460, title={"text": title, "x": 0},
+        font={"family": FONT, "size": 12, "color": "#1d2330"},
+        margin={"l": 60, "r": 20, "t": 50, "b": 50},
+        xaxis={"title": "Change in share of practised days (second half − first half), "
+                        "percentage points", "zeroline": False},
+        yaxis={"title": "Numbness trend, points per week", "zeroline": False},
+        legend={"title": {"text": "Pattern"}})
+    if len(plotted) > MAX_NAMED:
+        left_out = (f" With more than {MAX_NAMED} clients the dots are not named: hover "
+                    "a dot, or pick a pattern to name its clients." + left_out)
+    sentence = ("Each dot is a client: right of the middle line they practise more than in the "
+                "first half of the period, below it their numbness is easing. Bottom right "
+                "is what the plan hopes for; top left (practising less, numbness rising) "
+                "deserves a look first. A red ring marks a recent risk answer (see Safety "
+                "first). Hover a dot for its trends and links; these are links in the log, "
+                "not proof that practice causes the change." + left_out)
+    return View("adherence_vs_numbness", title, sentence, figure)
+
+
+def _hover(row) -> list[str]:
+    e = html.escape
+    lines = [f"<b>{e(str(row.client_id))}</b>: {e(row.pattern)}",
+             f"practised {_pct(row.share_practised_first)} → {_pct(row.share_practised_second)}"
+             " of answered days (first → second half)",
+             f"numbness {row.numbness_slope:+.2f} a week: {e(row.numbness_verdict)}",
+             "micro-shifts " + (f"{row.shift_slope:+.2f} a week: " if pd.notna(row.shift_slope)
+                                else "") + e(row.shift_verdict),
+             f"practice and micro-shifts, same day: {e(row.link_same_day)}; next day: "
+             f"{e(row.link_next_day)}",
+             f"logged {row.days_logged} of {row.days_in_period} days"]
+    if row.risk_recent:
+        lines.append(f"⚠ {_count(int(row.risk_recent), 'risk answer', 'risk answers')} in the "
+                     f"last {RISK_DAYS} days")
+    return ["<br>".join(lines)]
+
+
+def _pct(value) -> str:
+    return "—" if pd.isna(value) else f"{value:.0%}"
+
+
+def verdicts(summary: pd.DataFrame) -> View:
+    """How many clients got each association verdict (any cue), same day and next day."""
+    title = "Caseload · Does practice go with micro-shifts? Verdicts across the caseload"
+    same = summary["link_same_day"].value_counts()
+    nxt = summary["link_next_day"].value_counts()
+    order = [v for v in VERDICT_ORDER if v != NOT_IN_EXPORT or v in same or v in nxt]
+    if set(summary["link_same_day"]) | set(summary["link_next_day"]) <= {NOT_IN_EXPORT}:
+        return View("verdicts", title,
+                    "This export carries no practice or no micro-shift questions, so whether "
+                    "practice goes with micro-shifts cannot be looked at.")
+    figure = go.Figure()
+    for label, counts, colour in (("same day", same, "#27548a"),
+                                  ("next day", nxt, "#1d6b3a")):
+        values = [int(counts.get(v, 0)) for v in order]
+        figure.add_trace(go.Bar(x=order, y=values, name=label, marker_color=colour,
+                                text=values, textposition="outside",
+                                hovertemplate="%{x}, " + label + ": %{y} clients<extra></extra>"))
+    figure.update_layout(
+        template="plotly_white", height=340, barmode="group", title={"text": title, "x": 0},
+        font={"family": FONT, "size": 12, "color": "#1d2330"},
+        margin={"l": 50, "r": 20, "t": 50, "b": 40},
+        yaxis={"title": "clients", "rangemode": "tozero"})
+    linked = summary[summary["link_same_day"].isin(["clear link", "possible link"])
+                     | summary["link_next_day"].isin(["clear link", "possible link"])]
+    named = ", ".join(linked["client_id"]) if len(linked) else "nobody"
+    sentence = ("Clients per verdict, for practice of any cue against the micro-shift score: "
+                "on the same day, and practice on one day against micro-shifts on the next "
+                "(reward often returns quietly and later). A clear or possible link on either "
+                f"day: {named}. \"Not enough data yet\": {int(same.get(NOT_ENOUGH, 0))} same "
+                f"day, {int(nxt.get(NOT_ENOUGH, 0))} next day. This is a link in the log, not "
+                "proof that one causes the other; about one client in seven can show a "
+                "\"possible link\" by chance.")
+    return View("verdicts", title, sentence, figure)
+
+
+def too_little(summary: pd.DataFrame) -> View:
+    """Who logs too little to say anything, and why (a table)."""
+    title = "Caseload · Who logs too little to say anything"
+    rows = summary[~summary["enough_data"]]
+    if rows.empty:
+        return View("too_little", title,
+                    "Everyone logged enough days in this period for the trends to be read.")
+    figure = _table(["Client", "Days logged", "Why"],
+                    [list(rows["client_id"]),
+                     [f"{a} of {b}" for a, b in zip(rows["days_logged"],
+                                                     rows["days_in_period"], strict=True)],
+                     list(rows["reason"])], title=title, widths=[1, 1, 6])
+    sentence = (f"{_count(len(rows), 'client logs', 'clients log')} too little in this period "
+                "to say anything about their trends or links: talk about what makes logging "
+                "hard before reading their charts. Missing days are unknown, not days without "
+                "practice.")
+    return View("too_little", title, sentence, figure)
+
+
+def patterns(summary: pd.DataFrame) -> View:
+    """How many clients fall in each pattern (every pattern listed, zeros included)."""
+    title = "Caseload · Patterns across the caseload"
+    names = pattern_names()
+    counts = summary["pattern"].value_counts()
+    values = [int(counts.get(n, 0)) for n in names]
+    figure = go.Figure(go.Bar(
+        y=names, x=values, orientation="h", text=values, textposition="outside",
+        marker_color=[PATTERN_COLOURS.get(n, "#5b6475") for n in names],
+        hovertemplate="%{y}: %{x} clients<extra></extra>"))
+    figure.update_layout(
+        template="plotly_white", height=60 + 32 * len(names), title={"text": title, "x": 0},
+        font={"family": FONT, "size": 12, "color": "#1d2330"},
+        margin={"l": 220, "r": 30, "t": 50, "b": 40},
+        yaxis={"autorange": "reversed"}, xaxis={"title": "clients", "rangemode": "tozero"})
+    sentence = ("How many clients fall in each pattern (a client gets the first that fits, "
+                "top to bottom). Pick a pattern in the Pattern menu to list those clients and "
+                "pick them out in the scatter above.")
+    return View("patterns", title, sentence, figure)
+
+
+CLIENT_COLUMNS = {
+    "client_id": "Client", "pattern": "Pattern", "logged": "Days logged",
+    "practised": "Practised (1st → 2nd half)", "numbness": "Numbness, a week",
+    "shifts": "Micro-shifts, a week", "links": "Practice & micro-shifts: same day / next day",
+    "risk": f"Risk (last {RISK_DAYS} days)",
+}
+LINK_WORDS = {"clear link": "clear", "possible link": "possible", "no clear link": "no clear",
+              NOT_ENOUGH: "too few days", NOT_IN_EXPORT: "not asked"}
+"""Short words for the link verdicts in the client table (the header says "link")."""
+
+
+def client_rows(summary: pd.DataFrame) -> pd.DataFrame:
+    """The summary in words, one row per client, columns named by :data:`CLIENT_COLUMNS`.
+
+    Shares read "44% → 67%" (— when fewer than
+    :data:`.caseload.MIN_DAYS_PER_HALF` answered days,
+    "no practice answers" when none), trends "-0.70, going down", links "no clear / clear"
+    (:data:`LINK_WORDS`), risk counts "⚠ 11" (empty when none).
+    """
+    def trend(slope, verdict):
+        return verdict if pd.isna(slope) else f"{slope:+.2f}, {verdict}"
+
+    out = pd.DataFrame({
+        "client_id": summary["client_id"].astype(str), "pattern": summary["pattern"],
+        "logged": [f"{a} of {b}" for a, b in zip(summary["days_logged"],
+                                                  summary["days_in_period"], strict=True)],
+        "practised": ["no practice answers" if n1 + n2 == 0 else f"{_pct(a)} → {_pct(b)}"
+                      for a, b, n1, n2 in zip(summary["share_practised_first"],
+                                              summary["share_practised_second"],
+                                              summary["practice_days_first"],
+                                              summary["practice_days_second"], strict=True)],
+        "numbness": [trend(s, v) for s, v in zip(summary["numbness_slope"],
+                                                 summary["numbness_verdict"], strict=True)],
+        "shifts": [trend(s, v) for s, v in zip(summary["shift_slope"],
+                                               summary["shift_verdict"], strict=True)],
+        "links": [f"{LINK_WORDS.get(a, a)} / {LINK_WORDS.get(b, b)}" for a, b in
+                  zip(summary["link_same_day"], summary["link_next_day"], strict=True)],
+        "risk": [f"⚠ {n}" if n else "" for n in summary["risk_recent"]],
+    })
+    return out.rename(columns=CLIENT_COLUMNS).reset_index(drop=True)
+
+
+def attention_order(summary: pd.DataFrame) -> pd.DataFrame:
+    """``summary`` with recent risk answers first, then by pattern (rule order), then id."""
+    rank = {name: i for i, name in enumerate(pattern_names())}
+    key = pd.DataFrame({"risk": -summary["risk_recent"].to_numpy(),
+                        "pattern": summary["pattern"].map(rank).to_numpy(),
+                        "client_id": summary["client_id"].astype(str).to_numpy()})
+    order = key.sort_values(["risk", "pattern", "client_id"], kind="stable").index
+    return summary.iloc[order].reset_index(drop=True)
+
+
+def client_table(table: pd.DataFrame, *, pattern: str | None = None,
+                 total: int | None = None) -> View:
+    """The (filtered) client table as a view: one row per client, in words."""
+    title = "Caseload · Clients"
+    total = len(table) if total is None else total
+    chosen = pattern not in (None, "", ALL_CLIENTS)
+    if table.empty:
+        return View("clients", title, f"No client has the pattern \"{pattern}\" in these "
+                    "weeks." if chosen else "No clients in this caseload.")
+    rows = client_rows(attention_order(table))
+    figure = _table(list(rows.columns), [list(rows[c]) for c in rows.columns], title=title,
+                    widths=[0.7, 2, 0.9, 1.3, 1.6, 1.6, 1.9, 0.9])
+    which = (f"the {_count(len(table), 'client', 'clients')} of {total} with the pattern "
+             f"\"{pattern}\"" if chosen else f"all {_count(total, 'client', 'clients')}")
+    sentence = (f"One row per client ({which}), recent risk answers first, then by pattern "
+                "as in the list above. Shares count only days with a practice answer; "
+                "days not logged are unknown, never \"no practice\". Open a client in the "
+                "client explorer to see the days behind a row.")
+    return View("clients", title, sentence, figure)
+
+
+def caseload_views(tables: Tables, summary: pd.DataFrame, *, start, end,
+                   highlight: str | None = None, settings: Settings = DEFAULTS) -> list[View]:
+    """Every caseload view in display order: safety FIRST, then the charts and tables."""
+    return [safety(tables, start=start, end=end, settings=settings),
+            adherence_vs_numbness(summary, highlight=highlight),
+            verdicts(summary), too_little(summary), patterns(summary)]
