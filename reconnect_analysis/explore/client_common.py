@@ -19,7 +19,7 @@ from reconnect_analysis.explore import data
 from reconnect_analysis.report import charts, sections
 from reconnect_analysis.tables import Tables
 
-__all__ = ["TITLES", "title", "FUEL_FIELDS"]
+__all__ = ["TITLES", "title", "FUEL_FIELDS", "MIN_SHARE_LOGGED", "too_few_days"]
 
 TITLES = {"safety": "Safety first: risk answers and red flags",
           "cue_days": "Practice by cue and day",
@@ -30,6 +30,35 @@ TITLES = {"safety": "Safety first: risk answers and red flags",
 
 FUEL_FIELDS = ("sleep_hours", "wake_time", "alcohol_drinks", "cannabis", "late_scrolling",
                "recovery_block", "conflict", "daylight_walk")
+
+
+MIN_SHARE_LOGGED = 0.5
+"""Below this share of the chosen days logged, trends and links are not read (the same share
+as the caseload's rule, here over the whole chosen period so a short burst of check-ins
+followed by silence counts as too little)."""
+
+
+def too_few_days(tables: Tables, client_id: str, start, end,
+                 settings: Settings) -> str:
+    """A plain warning when the chosen days hold too few check-ins to read trends or links:
+    fewer than ``settings.min_days_for_trend`` days logged, or fewer than
+    :data:`MIN_SHARE_LOGGED` of the days in the period. "" when there are enough.
+
+    E.g. "C05 logged 20 of 56 days in these weeks: too few to read trends or links."
+    (days logged from ``metrics.quality.sufficiency``).
+    """
+    start, end = pd.Timestamp(start).normalize(), pd.Timestamp(end).normalize()
+    total = int((end - start).days) + 1
+    one = _one_client(tables, client_id)
+    logged = 0
+    if len(one.entries):
+        suff = metrics.quality.sufficiency(one, settings=settings, start=start, end=end)
+        row = suff[suff["client_id"].astype(str) == str(client_id)]
+        logged = int(row["days_logged"].iloc[0]) if len(row) else 0
+    if logged >= settings.min_days_for_trend and logged / total >= MIN_SHARE_LOGGED:
+        return ""
+    return (f"{client_id} logged {logged} of {total} days in these weeks: too few to read "
+            "trends or links.")
 
 
 def title(client_id: str, key: str) -> str:

@@ -17,10 +17,11 @@ from reconnect_analysis.config import DEFAULTS, Settings
 from reconnect_analysis.errors import ReconnectError
 from reconnect_analysis.explore import client as views_mod
 from reconnect_analysis.explore import data
+from reconnect_analysis.explore.client_common import _range_text, too_few_days
 from reconnect_analysis.explore.display import View, output_items
 from reconnect_analysis.weeks import parse_week
 
-__all__ = ["ClientExplorer", "week_options", "initial_weeks"]
+__all__ = ["ClientExplorer", "week_options", "initial_weeks", "status_html"]
 
 
 def week_options(tables, client_id: str) -> list[tuple[str, pd.Timestamp]]:
@@ -168,10 +169,23 @@ class ClientExplorer:
         for view in self.views:
             self.outputs[view.key].outputs = output_items(view)
         self.redraw_seconds = time.perf_counter() - began
-        first, last = (data.week_label(start), data.week_label(end - pd.Timedelta(days=6)))
-        self.status.value = (  # the weeks in words: the slider's own readout is too narrow
-            f"<p style='color:#5b6475;margin:0.2em 0'><b>{html.escape(str(client_id))}, "
-            f"{first} to {last}</b>: {start:%d %b %Y} – {end:%d %b %Y} "
-            f"({self.redraw_seconds:.1f} s to draw). Risk answers and red flags come first."
-            "</p>")
+        self.status.value = status_html(self.caseload.tables, client_id, start, end,
+                                        self.settings, self.redraw_seconds)
         return self.views
+
+
+def status_html(tables, client_id: str, start, end, settings: Settings = DEFAULTS,
+                seconds: float = 0.0) -> str:
+    """The line above the views: a plain warning first when the chosen weeks hold too few
+    logged days (:func:`~reconnect_analysis.explore.client_common.too_few_days`), then the
+    client and the weeks in words (the slider's own readout is too narrow)."""
+    weeks = ((pd.Timestamp(end) - pd.Timestamp(start)).days + 1) // 7
+    text = ""
+    warning = too_few_days(tables, client_id, start, end, settings)
+    if warning:
+        text += (f"<p style='margin:0.2em 0'><b>{html.escape(warning)}</b> Read the views "
+                 "below as \"not enough data yet\".</p>")
+    text += (f"<p style='color:#5b6475;margin:0.2em 0'><b>{html.escape(str(client_id))}, "
+             f"{_range_text(start, end)}</b> ({weeks} {'week' if weeks == 1 else 'weeks'}; "
+             f"{seconds:.1f} s to draw). Risk answers and red flags come first.</p>")
+    return text

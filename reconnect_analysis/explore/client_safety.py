@@ -1,6 +1,8 @@
-"""The safety view of one client (always shown first): every risk answer and red flag of
-the client, newest first, the ones in the chosen weeks marked; an export without risk questions
-says risk cannot be ruled out, and a client silent for days is called out.
+"""The safety view of one client (always shown first): a headline saying what was logged and
+when (self-harm and feeling unsafe first, then red flags, then hopelessness), then every risk
+answer and red flag of the client, most severe first and newest first within each, the ones in
+the chosen weeks marked; an export without risk questions says risk cannot be ruled out, and a
+client silent for days is called out.
 """
 
 from __future__ import annotations
@@ -26,31 +28,75 @@ from reconnect_analysis.explore.display import View
 from reconnect_analysis.report import sections
 from reconnect_analysis.tables import Tables
 
-__all__ = ["risk_table", "safety", "NO_RISK_QUESTIONS"]
+__all__ = ["risk_table", "risk_headline", "severity", "hopelessness_text", "safety",
+           "NO_RISK_QUESTIONS", "SEVERITY_GROUPS", "SHORT_NAMES"]
 
 NO_RISK_QUESTIONS = "This export asks no risk questions: risk cannot be ruled out from it."
 
+SEVERITY_GROUPS = ("self-harm or feeling unsafe", "red flag", "hopelessness")
+"""Severity order of the safety table and headline (most severe first)."""
+_SEVERITY = {"self_harm_thoughts": 0, "unsafe": 0, "risk_self_harm": 0,
+             "risk_dangerous_coping": 0, "hopelessness": 2, "risk_hopelessness": 2}
+SHORT_NAMES = {"self_harm_thoughts": "thoughts of self-harm",
+               "unsafe": "feeling unable to stay safe",
+               "hopelessness": "hopelessness",
+               "flag_dissociation": "severe dissociation",
+               "flag_psychotic": "psychotic symptoms",
+               "flag_cannot_self_care": "unable to care for self",
+               "flag_head_injury": "numbness after head injury or new neurological symptoms",
+               "risk_hopelessness": "hopelessness", "risk_self_harm": "self-harm",
+               "risk_dangerous_coping": "dangerous coping"}
+"""Short names for the headline (weekly-screen items are named after "weekly screen")."""
+
+
+def severity(field) -> int:
+    """0: self-harm or feeling unsafe (daily or weekly screen), 1: red flags (and any risk
+    field not known here), 2: hopelessness."""
+    return _SEVERITY.get(str(field), 1)
+
 
 def _day_text(value) -> str:
-    return "date unreadable" if pd.isna(value) else f"{pd.Timestamp(value):%a %d %b %Y}"
+    if pd.isna(value):
+        return "date unreadable"
+    day = pd.Timestamp(value)
+    return f"{day:%a} {day.day} {day:%b %Y}"
+
+
+def _day_short(value) -> str:
+    day = pd.Timestamp(value)
+    return f"{day:%a} {day.day} {day:%b}"
+
+
+def hopelessness_text(value) -> str:
+    """A hopelessness answer in words: "3 (highest on a 0–3 scale)", "2 (on a 0–3 scale)"."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return str(value)
+    if number >= 3:
+        return f"{number:g} (highest on a 0–3 scale)"
+    return f"{number:g} (on a 0–3 scale)"
 
 
 # -------------------------------------------------------------------------------- safety
 
 def risk_table(tables: Tables, client_id: str, start, end) -> pd.DataFrame:
-    """Every risk answer and red flag of the client, newest first (undated rows first).
+    """Every risk answer and red flag of the client, most severe first (:func:`severity`:
+    self-harm or feeling unsafe, then red flags, then hopelessness), newest first within each
+    (undated rows first: they may be the newest).
 
     Returns
     -------
     pandas.DataFrame
-        ``date`` (NaT when unreadable), ``what`` (plain words), ``value_text``, ``status``
+        ``date`` (NaT when unreadable), ``field``, ``what`` (plain words), ``value_text``
+        (hopelessness as "3 (highest on a 0–3 scale)"), ``status``
         (plain words: recovered from a set-aside row, answer unreadable), ``when``
         ("in the chosen weeks", "after the chosen weeks", "before the chosen weeks" or
         "date unreadable"). Nothing is filtered by the period: it only sets ``when``.
     """
     one = _one_client(tables, client_id)
     risks = metrics.safety.risks(one)
-    columns = ["date", "what", "value_text", "status", "when"]
+    columns = ["date", "field", "what", "value_text", "status", "when"]
     if risks.empty:
         return pd.DataFrame({c: pd.Series([], dtype="datetime64[ns]" if c == "date"
                                           else object) for c in columns})
@@ -59,6 +105,11 @@ def risk_table(tables: Tables, client_id: str, start, end) -> pd.DataFrame:
                                  sunday=pd.Timestamp.max)
     rows = sections.risk_rows(risks, everything)
     ordered = risks.sort_values("date", ascending=False, na_position="first", kind="stable")
+    ordered = ordered.reset_index(drop=True)
+    rows = rows.reset_index(drop=True)
+    rows["value_text"] = [hopelessness_text(v) if str(f) in ("hopelessness",) else text
+                          for f, v, text in zip(ordered["field"], ordered["value"],
+                                                rows["value_text"], strict=True)]
     start, end = pd.Timestamp(start), pd.Timestamp(end)
     status = []
     for st, quarantined in zip(ordered["status"], ordered["from_quarantine"], strict=True):
@@ -73,15 +124,79 @@ def risk_table(tables: Tables, client_id: str, start, end) -> pd.DataFrame:
                     np.where(dates > end, "after the chosen weeks",
                              np.where(dates < start, "before the chosen weeks",
                                       "in the chosen weeks")))
-    return pd.DataFrame({"date": dates, "what": rows["what"].to_numpy(),
-                         "value_text": rows["value_text"].to_numpy(),
-                         "status": status, "when": when})
+    table = pd.DataFrame({"date": dates, "field": ordered["field"].astype(str).to_numpy(),
+                          "what": rows["what"].to_numpy(),
+                          "value_text": rows["value_text"].to_numpy(),
+                          "status": status, "when": when})
+    table["_severity"] = [severity(f) for f in table["field"]]
+    table = table.sort_values("_severity", kind="stable")  # newest-first kept within each
+    return table.drop(columns="_severity").reset_index(drop=True)
+
+
+def risk_headline(rows: pd.DataFrame) -> str:
+    """What was logged and when, most severe first, e.g. "Thoughts of self-harm on Sun 22
+    Nov; severe dissociation on Tue 17 Nov; hopelessness 2–3 on a 0–3 scale on 5 days from
+    Mon 16 Nov to Fri 20 Nov; weekly screen Mon 16 Nov: self-harm, hopelessness".
+
+    ``rows`` is :func:`risk_table` (already in severity order). Empty string when empty.
+    """
+    parts: list[str] = []
+    daily = rows[~rows["field"].str.startswith("risk_")]
+    for field in dict.fromkeys(daily["field"]):
+        group = daily[daily["field"] == field]
+        name = SHORT_NAMES.get(field) or str(group["what"].iloc[0]).lower()
+        if field == "hopelessness":
+            values = pd.to_numeric(group["value_text"].str.split(" ").str[0], errors="coerce")
+            values = values.dropna()
+            if len(values):
+                low, high = values.min(), values.max()
+                name += (f" {high:g} (highest on a 0–3 scale)" if low == high == 3 else
+                         f" {high:g} on a 0–3 scale" if low == high else
+                         f" {low:g}–{high:g} on a 0–3 scale")
+        parts.append(name + _dates_phrase(group["date"]) + _unreadable(group))
+    screen = rows[rows["field"].str.startswith("risk_")]
+    for date in dict.fromkeys(screen["date"].sort_values(ascending=False, na_position="first")):
+        group = screen[screen["date"].isna()] if pd.isna(date) else screen[
+            screen["date"] == date]
+        names = ", ".join(dict.fromkeys(SHORT_NAMES.get(f, str(w).lower())
+                                        for f, w in zip(group["field"], group["what"],
+                                                        strict=True)))
+        when = "(date unreadable)" if pd.isna(date) else _day_short(date)
+        parts.append(f"weekly screen {when}: {names}" + _unreadable(group))
+    text = "; ".join(parts)
+    return text[:1].upper() + text[1:]
+
+
+def _dates_phrase(dates: pd.Series) -> str:
+    undated = int(dates.isna().sum())
+    known = dates.dropna().sort_values()
+    parts = []
+    if len(known) == 1:
+        parts.append(f" on {_day_short(known.iloc[0])}")
+    elif len(known) == 2:
+        parts.append(f" on {_day_short(known.iloc[0])} and {_day_short(known.iloc[1])}")
+    elif len(known):
+        parts.append(f" on {len(known)} days from {_day_short(known.iloc[0])} to "
+                     f"{_day_short(known.iloc[-1])}")
+    if undated and parts:
+        parts.append(f" and {undated} more with an unreadable date")
+    elif undated:
+        parts.append(" (date unreadable)")
+    return "".join(parts)
+
+
+def _unreadable(group: pd.DataFrame) -> str:
+    if group["status"].str.contains("could not be read").any():
+        return " (an answer could not be read: treat as yes)"
+    return ""
 
 
 def safety(tables: Tables, client_id: str, start=None, end=None,
            settings: Settings = DEFAULTS) -> View:
-    """Risk answers and red flags first: all of the client's, newest first, the ones in the
-    chosen weeks marked; an export without risk questions says risk cannot be ruled out."""
+    """Risk answers and red flags first: a headline saying what and when (most severe
+    first), then all of the client's, most severe first and newest first within each, the
+    ones in the chosen weeks marked; an export without risk questions says risk cannot be
+    ruled out."""
     start, end = _period(tables, client_id, start, end)
     view_title = title(client_id, "safety")
     rows = risk_table(tables, client_id, start, end)
@@ -105,14 +220,15 @@ def safety(tables: Tables, client_id: str, start=None, end=None,
     n_in, n_after = int(counts.get("in the chosen weeks", 0)), int(
         counts.get("after the chosen weeks", 0))
     n_undated = int(counts.get("date unreadable", 0))
-    sentence = (f"⚠ {_count(len(rows), 'risk answer or red flag', 'risk answers or red flags')}"
-                f" logged by {client_id}, newest first: {n_in} in the chosen weeks "
-                f"({_range_text(start, end)})")
+    sentence = (f"⚠ {risk_headline(rows)}. Review before anything else. "
+                f"{_count(len(rows), 'risk answer or red flag', 'risk answers or red flags')}"
+                f" logged by {client_id} in the table, most serious first: {n_in} in the "
+                f"chosen weeks ({_range_text(start, end)})")
     if n_after:
         sentence += f", {n_after} after them"
     if n_undated:
-        sentence += f", {n_undated} with an unreadable date (listed first)"
-    sentence += ". Review them before anything else." + _not_asked_text(asked, not_asked)
+        sentence += f", {n_undated} with an unreadable date"
+    sentence += "." + _not_asked_text(asked, not_asked)
     sentence += extra
     return View("safety", view_title, sentence, _risk_figure(rows, view_title))
 

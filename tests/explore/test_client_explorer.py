@@ -6,9 +6,15 @@ import ipywidgets as widgets
 import pandas as pd
 import pytest
 
+from reconnect_analysis.config import DEFAULTS
 from reconnect_analysis.errors import ReconnectError
-from reconnect_analysis.explore import client, client_safety, data
-from reconnect_analysis.explore.client_explorer import ClientExplorer, initial_weeks
+from reconnect_analysis.explore import client, client_common, client_safety, data
+from reconnect_analysis.explore.client_explorer import (
+    ClientExplorer,
+    initial_weeks,
+    status_html,
+)
+from reconnect_analysis.tables import Tables
 
 
 @pytest.fixture(scope="module")
@@ -115,7 +121,7 @@ def test_each_output_widget_shows_its_view_safety_first(demo):
     assert boxes == list(explorer.outputs.values())
     first = boxes[0].outputs
     assert "C06 · Safety first" in first[0]["data"]["text/html"]
-    assert "⚠ 11 risk answers or red flags" in first[0]["data"]["text/html"]
+    assert "⚠ Thoughts of self-harm on Sun 22 Nov" in first[0]["data"]["text/html"]
     for box, view in zip(boxes, explorer.views, strict=True):
         bundles = [item["data"] for item in box.outputs]
         assert view.title in bundles[0]["text/html"]
@@ -162,4 +168,35 @@ def test_a_client_with_risk_answers_but_no_check_in_opens_on_the_week_of_the_ris
     caseload = data.Caseload(tables=Tables(entries=entries, risks=risks), folder=None)
     explorer = ClientExplorer(caseload, "T9")
     assert explorer.period == (pd.Timestamp("2026-11-02"), pd.Timestamp("2026-11-08"))
-    assert explorer.views[0].sentence.startswith("⚠ 1 risk answer or red flag logged by T9")
+    assert explorer.views[0].sentence.startswith("⚠ Thoughts of self-harm on Wed 4 Nov.")
+    assert "1 risk answer or red flag logged by T9" in explorer.views[0].sentence
+
+
+# ------------------------------------------------------------- too few days logged
+
+def _logged_days(n_logged: int, n_days: int = 14) -> Tables:
+    days = pd.date_range("2026-11-09", periods=n_days)[:n_logged]
+    return Tables(entries=pd.DataFrame({"client_id": ["T1"] * n_logged, "date": days,
+                                        "numbness": [5.0] * n_logged}))
+
+
+def test_status_line_says_first_when_the_weeks_hold_too_few_logged_days():
+    start, end = pd.Timestamp("2026-11-09"), pd.Timestamp("2026-11-22")
+    # 9 of 14: fewer than min_days_for_trend (10)
+    assert client_common.too_few_days(_logged_days(9), "T1", start, end, DEFAULTS) == (
+        "T1 logged 9 of 14 days in these weeks: too few to read trends or links.")
+    assert client_common.too_few_days(_logged_days(10), "T1", start, end, DEFAULTS) == ""
+    # 12 logged, but of 28 days: less than half the period (a burst, then silence)
+    early = pd.Timestamp("2026-10-26")
+    assert client_common.too_few_days(_logged_days(12), "T1", early, end, DEFAULTS) == (
+        "T1 logged 12 of 28 days in these weeks: too few to read trends or links.")
+    status = status_html(_logged_days(9), "T1", start, end, DEFAULTS)
+    assert status.index("too few to read trends") < status.index("T1, 9 Nov – 22 Nov 2026")
+    assert "too few" not in status_html(_logged_days(14), "T1", start, end, DEFAULTS)
+
+
+def test_c05_explorer_opens_with_the_too_few_days_warning(demo):
+    explorer = ClientExplorer(demo, "C05")
+    assert explorer.status.value.startswith("<p style='margin:0.2em 0'><b>C05 logged ")
+    assert "too few to read trends or links" in explorer.status.value
+    assert "2026-W" not in explorer.status.value  # dates in words, not ISO weeks

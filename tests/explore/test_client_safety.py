@@ -25,17 +25,18 @@ def _risks() -> pd.DataFrame:
     })
 
 
-def test_risk_table_keeps_every_row_newest_first_and_marks_the_chosen_weeks():
+def test_risk_table_keeps_every_row_most_severe_first_and_marks_the_chosen_weeks():
     tables = Tables(entries=tiny().entries, risks=_risks())
     rows = client_safety.risk_table(tables, "T1", START, END)
-    # undated first, then 25 Nov (after), 18 Nov (in), 10 Nov (before); T2 and the
+    # self-harm / unsafe first (undated unsafe, then self-harm 10 Nov), then the red flag
+    # (18 Nov), then hopelessness (25 Nov) although it is the newest; T2 and the
     # unattributed row are not T1's
-    assert rows["when"].tolist() == ["date unreadable", "after the chosen weeks",
-                                     "in the chosen weeks", "before the chosen weeks"]
-    assert rows["what"].tolist() == ["Feeling unable to stay safe", "Hopelessness",
+    assert rows["what"].tolist() == ["Feeling unable to stay safe", "Thoughts of self-harm",
                                      "Severe dissociation (losing time, feeling unreal)",
-                                     "Thoughts of self-harm"]
-    assert rows["value_text"].tolist()[1:] == ["3 of 3", "yes", "yes"]
+                                     "Hopelessness"]
+    assert rows["when"].tolist() == ["date unreadable", "before the chosen weeks",
+                                     "in the chosen weeks", "after the chosen weeks"]
+    assert rows["value_text"].tolist()[1:] == ["yes", "yes", "3 (highest on a 0–3 scale)"]
     assert rows["status"].iloc[0] == ("answer could not be read: treat as yes; "
                                       "from a row set aside by validation")
 
@@ -44,9 +45,12 @@ def test_safety_view_counts_rows_by_period_and_escapes_client_text():
     tables = Tables(entries=tiny().entries, risks=_risks())
     view = client_safety.safety(tables, "T1", START, END)
     assert view.sentence.startswith(
-        "⚠ 4 risk answers or red flags logged by T1, newest first: 1 in the chosen weeks "
-        "(16 Nov – 22 Nov 2026), 1 after them, 1 with an unreadable date (listed first). "
-        "Review them before anything else.")
+        "⚠ Feeling unable to stay safe (date unreadable) (an answer could not be read: treat "
+        "as yes); thoughts of self-harm on Tue 10 Nov; severe dissociation on Wed 18 Nov; "
+        "hopelessness 3 (highest on a 0–3 scale) on Wed 25 Nov. Review before anything "
+        "else. 4 risk answers or red flags logged by T1 in the table, most serious first: 1 "
+        "in the chosen weeks (16 Nov – 22 Nov 2026), 1 after them, 1 with an unreadable "
+        "date.")
     assert "1 risk answer in this export could not be tied to any client" in view.sentence
     # no risk columns in the entries, but answered questions were asked: only the others
     # are named as not asked
@@ -58,6 +62,39 @@ def test_safety_view_counts_rows_by_period_and_escapes_client_text():
     assert "<script>" not in str(cells) and "&lt;script&gt;" in str(cells)
     # the chosen-weeks row and the undated row are highlighted
     assert view.figure.data[0].cells.fill.color[0] == ["#fde2e1", "white", "#fde2e1", "white"]
+
+
+def test_headline_says_what_and_when_most_severe_first_with_weekly_screen_apart():
+    days = pd.to_datetime(["2026-11-22", "2026-11-22", "2026-11-21", "2026-11-18",
+                           "2026-11-17", "2026-11-16", "2026-11-16", "2026-11-16"])
+    risks = pd.DataFrame({
+        "client_id": ["T1"] * 8, "date": days,
+        "field": ["hopelessness", "self_harm_thoughts", "hopelessness", "hopelessness",
+                  "flag_dissociation", "risk_hopelessness", "risk_self_harm", "hopelessness"],
+        "value": ["3", "true", "2", "3", "true", "true", "true", "2"],
+        "status": ["positive"] * 8, "from_quarantine": [False] * 8,
+    })
+    tables = Tables(entries=tiny().entries, risks=risks)
+    rows = client_safety.risk_table(tables, "T1", START, END)
+    # self-harm (daily 22 Nov, weekly screen 16 Nov), the red flag, then hopelessness
+    # (daily, newest first, then the weekly screen's)
+    assert rows["field"].tolist() == [
+        "self_harm_thoughts", "risk_self_harm", "flag_dissociation", "hopelessness",
+        "hopelessness", "hopelessness", "risk_hopelessness", "hopelessness"]
+    assert rows["date"].dt.day.tolist() == [22, 16, 17, 22, 21, 18, 16, 16]
+    assert client_safety.risk_headline(rows) == (
+        "Thoughts of self-harm on Sun 22 Nov; severe dissociation on Tue 17 Nov; "
+        "hopelessness 2–3 on a 0–3 scale on 4 days from Mon 16 Nov to Sun 22 Nov; "
+        "weekly screen Mon 16 Nov: self-harm, hopelessness")
+    view = client_safety.safety(tables, "T1", START, END)
+    assert view.sentence.startswith("⚠ Thoughts of self-harm on Sun 22 Nov;")
+    assert view.figure.data[0].cells.values[0][0] == "Sun 22 Nov 2026"
+    assert client_safety.hopelessness_text("2") == "2 (on a 0–3 scale)"
+    assert client_safety.hopelessness_text(3.0) == "3 (highest on a 0–3 scale)"
+
+
+def test_dates_are_written_without_zero_padding():
+    assert client_safety._day_text(pd.Timestamp("2024-06-04")) == "Tue 4 Jun 2024"
 
 
 def test_safety_warns_when_the_client_went_quiet_before_the_export_ends():

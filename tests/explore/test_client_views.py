@@ -104,7 +104,13 @@ def test_demo_c06_risks_come_first_even_when_the_weeks_are_earlier(demo):
     n = len(metrics.safety.risks(demo.tables.for_client("C06")))
     assert n == 11
     assert len(first.figure.data[0].cells.values[0]) == n
-    assert f"⚠ {n} risk answers or red flags logged by C06" in first.sentence
+    assert first.sentence.startswith("⚠ Thoughts of self-harm on Sun 22 Nov; severe "
+                                     "dissociation on Tue 17 Nov; hopelessness")
+    assert f"{n} risk answers or red flags logged by C06" in first.sentence
+    # most serious first: self-harm, then the weekly screen's self-harm, then the red flag
+    assert first.figure.data[0].cells.values[1][:3] == [
+        "Thoughts of self-harm", "Self-harm (weekly screen)",
+        "Severe dissociation (losing time, feeling unreal)"]
     assert f"0 in the chosen weeks ({start.day} {start:%b} – {end.day} {end:%b} " \
         f"{end:%Y}), {n} after them" in first.sentence
 

@@ -41,6 +41,24 @@ def _errors(notebook: dict) -> list:
             for o in c.get("outputs", []) if o.get("output_type") == "error"]
 
 
+def test_first_screen_says_run_all_then_safety_and_the_explorer_comes_next():
+    cells = json.loads(NOTEBOOK.read_text(encoding="utf-8"))["cells"]
+    assert [c["cell_type"] for c in cells] == ["markdown", "code", "code", "markdown"]
+    top = "".join(cells[0]["source"])
+    assert ("**Run > Run All Cells, then read the Safety first box (it is always the first "
+            "view).**") in top
+    assert len(top.splitlines()) <= 6  # short: the explorer is on the first screen
+    parameters = "".join(cells[1]["source"])
+    assert cells[1]["metadata"]["tags"] == ["parameters"]
+    assert 'validated_path: "Optional[str]" = None  #' in parameters  # --help-notebook
+    explorer = cells[2]
+    assert explorer["metadata"]["jupyter"] == {"source_hidden": True}
+    assert "open_caseload(validated_path)" in "".join(explorer["source"])
+    assert "".join(explorer["source"]).rstrip().endswith("explorer.widget")
+    below = "".join(cells[3]["source"])
+    assert "## How to use it" in below and "## The views, top to bottom" in below
+
+
 @pytest.mark.timeout(240)
 def test_runs_on_the_demo_for_c01_with_safety_first(demo_validated, tmp_path):
     notebook = _run(tmp_path, {"validated_path": str(demo_validated), "client_id": "C01"})
