@@ -19,81 +19,83 @@ NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "explore_caseload
 INTRO = """\
 # Explore the whole caseload
 
-**How to use it:** run every cell (menu *Run → Run All Cells*). Then drag the two ends of
-**Weeks** to choose the period (it starts with the caseload's last 8 weeks): every view
-recomputes for those weeks. Pick a pattern in **Pattern** to list only the clients with that
-pattern and pick them out in the scatter. Hover over a dot for that client's trends and
-links.
+**Run > Run All Cells, then read the Safety first box (it is always the first view).**
 
-**Safety first:** risk answers and red flags of the chosen weeks always come first, above
-every chart, with answers that could not be matched to a client called out. When the export
-asks no risk questions, the explorer says that risk cannot be ruled out from it.
-
-Days without a check-in are unknown: never "no practice" or 0. Links between practice and
-micro-shifts are links in the log, not proof that one causes the other. Nothing here is a
-diagnosis; open a client in `explore_adherence.ipynb` to see the days behind a row.
-
-`reconnect lab` opens this notebook with the caseload ready; to open another validated
-folder, set `validated_path` in the next cell."""
+`reconnect lab` opens this notebook with the caseload ready; to open another validated folder,
+set `validated_path` in the next cell. How to use it is explained below the explorer."""
 
 PARAMETERS = """\
 validated_path: "Optional[str]" = None  # validated folder; None: the one 'reconnect lab' opened
-first_week: "Optional[str]" = None  # first ISO week, e.g. "2026-W40"; None: 8 weeks back
-last_week: "Optional[str]" = None  # last ISO week, e.g. "2026-W47"; None: the last logged"""
+first_week: "Optional[str]" = None  # a day in the first week, e.g. "2026-09-28"; None: 8 weeks back
+last_week: "Optional[str]" = None  # a day in the last week, e.g. "2026-11-16"; None: the last"""
 
-SETUP_MD = """\
-## Setup
-Opens the caseload and draws charts with the Plotly extension installed with JupyterLab
-(nothing is loaded from the internet)."""
-
-SETUP = """\
+EXPLORER = """\
+# Opens the caseload and draws the charts with the Plotly extension installed with JupyterLab
+# (nothing is loaded from the internet).
 from reconnect_analysis.explore.caseload_explorer import CaseloadExplorer
 from reconnect_analysis.explore.data import open_caseload
 from reconnect_analysis.explore.display import use_offline_plotly
 
 use_offline_plotly()
-caseload = open_caseload(validated_path)
-print(f"{len(caseload.client_ids)} clients in {caseload.folder.name}")"""
+explorer = CaseloadExplorer(open_caseload(validated_path), first_week, last_week)
+explorer.widget"""
 
-VIEWS_MD = f"""\
+HOW_TO_MD = f"""\
+## How to use it
+Drag the two ends of **Weeks** to choose the period (it starts with the caseload's last 8
+weeks, up to the end of the export): every view recomputes for those weeks. Pick a pattern in
+**Pattern** to list only the clients with that pattern and pick them out in the scatter. Hover
+over a dot for that client's trends and links. To see the code behind the explorer, click the
+three dots of the hidden cell above.
+
+**Safety first:** risk answers and red flags of the chosen weeks always come first, above
+every chart, with answers that could not be matched to a client called out; right below them,
+the clients who sent no check-in for 3 days or more. When the export asks no risk questions,
+the explorer says that risk cannot be ruled out from it.
+
+Days without a check-in are unknown: never "no practice" or 0. Links between practice and
+micro-shifts are links in the log, not proof that one causes the other. Nothing here is a
+diagnosis; open a client in `explore_adherence.ipynb` to see the days behind a row.
+
 ## The views, top to bottom
-1. **Safety first**: every risk answer and red flag of the chosen weeks (and any logged
-   after them), one line per client with the newest first; answers that could not be
-   matched to a client come first, with the file row they came from. Read these before
-   anything else.
-2. **Practice change against numbness trend**: one dot per client. Across: how much more
+1. **Safety first: risk answers and red flags**: every risk answer and red flag of the chosen
+   weeks (and any logged after them), one line per client with the newest first; answers that
+   could not be matched to a client come first, with the file row they came from. Read these
+   before anything else.
+2. **Safety first: clients who went quiet**: "No check-in for N days (last on ...)" for every
+   client whose last check-in is 3 or more days before the end of the weeks (or of the
+   export, if earlier); the same rule as the client explorer. Silence can hide risk.
+3. **Practice change against numbness trend**: one dot per client. Across: how much more
    (right) or less (left) they practised in the second half of the weeks than in the first.
    Up and down: whether numbness rose (up) or eased (down), in points per week. Bottom right
-   is what the plan hopes for; top left deserves a look first. A red ring marks a risk
-   answer in the last 14 days.
-3. **Clients**: one row per client (only the chosen pattern's clients when one is picked).
-4. **Does practice go with micro-shifts?**: how many clients show a clear link, a possible
+   is what the plan hopes for; top left deserves a look first. A thick red ring marks a risk
+   answer in the last 14 days; red is used for risk only.
+4. **Clients**: one row per client (only the chosen pattern's clients when one is picked),
+   with the risk answers and the silence in the last column.
+5. **Does practice go with micro-shifts?**: how many clients show a clear link, a possible
    link, no clear link, or not enough data yet, on the same day and on the next day.
-5. **Who logs too little to say anything**, and why.
-6. **Patterns across the caseload**: how many clients have each pattern.
+6. **Who logs too little to say anything**, and why.
+7. **Patterns across the caseload**: how many clients have each pattern.
 
 ## How to read the patterns
 Each client gets the first pattern that fits, in this order:
 {patterns_markdown()}
 
 "Clearly" means the trend's interval leaves out zero; a pattern is a prompt for a
-conversation, not a judgement."""
-
-EXPLORER = """\
-explorer = CaseloadExplorer(caseload, first_week, last_week)
-explorer.widget"""
+conversation, not a judgement. A client logs too little to say anything when they logged
+fewer than 10 days in the period, fewer than a third of its days, or fewer than half of the
+days between their first and last check-in in it."""
 
 
 def build() -> nbformat.NotebookNode:
     """The notebook, without outputs."""
     cells = [
-        nbformat.v4.new_markdown_cell(INTRO, id="how-to-use"),
+        nbformat.v4.new_markdown_cell(INTRO, id="run-all"),
         nbformat.v4.new_code_cell(PARAMETERS, id="parameters",
                                   metadata={"tags": ["parameters"]}),
-        nbformat.v4.new_markdown_cell(SETUP_MD, id="setup-md"),
-        nbformat.v4.new_code_cell(SETUP, id="setup"),
-        nbformat.v4.new_markdown_cell(VIEWS_MD, id="views-md"),
-        nbformat.v4.new_code_cell(EXPLORER, id="explorer"),
+        nbformat.v4.new_code_cell(EXPLORER, id="explorer",
+                                  metadata={"jupyter": {"source_hidden": True}}),
+        nbformat.v4.new_markdown_cell(HOW_TO_MD, id="how-to-use-md"),
     ]
     notebook = nbformat.v4.new_notebook(cells=cells)
     notebook.metadata = {

@@ -18,18 +18,13 @@ import pandas as pd
 
 from reconnect_analysis import metrics
 from reconnect_analysis.config import DEFAULTS, Settings
-
-# TEMPORARY re-export: tests/explore/test_explore_caseload_notebook.py still imports
-# patterns_markdown from here; drop it once that test imports from caseload_patterns.
-from reconnect_analysis.explore.caseload_patterns import (
-    assign_patterns,
-    patterns_markdown,  # noqa: F401
-)
+from reconnect_analysis.explore.caseload_patterns import assign_patterns
 from reconnect_analysis.report import sections
 from reconnect_analysis.tables import Tables
 
 __all__ = ["client_summary", "SUMMARY_COLUMNS", "RISK_DAYS", "MIN_DAYS_PER_HALF",
-           "MIN_SHARE_LOGGED", "NOT_IN_EXPORT", "NOT_ENOUGH"]
+           "MIN_SHARE_LOGGED", "MIN_SHARE_OF_PERIOD", "NOT_IN_EXPORT", "NOT_ENOUGH",
+           "day_text", "period_text", "silence_text"]
 
 RISK_DAYS = 14
 """Risk answers dated in the last this-many days of the period count as recent."""
@@ -38,6 +33,10 @@ MIN_DAYS_PER_HALF = 3
 MIN_SHARE_LOGGED = 0.5
 """Below this share of days logged (from the first to the last check-in in the period), a
 client logs too little to say anything: the gaps could hide how the weeks went."""
+MIN_SHARE_OF_PERIOD = 1 / 3
+"""Below this share of the whole period's days logged (about two days a week), a client
+logs too little to say anything, however densely they logged before stopping: a burst of
+11 days and then weeks of silence says nothing about the weeks since."""
 NOT_IN_EXPORT = "not in this export"
 """Link (and micro-shift trend) verdict for an export that asks no practice or no
 micro-shift questions: asking more days would not help."""
@@ -55,7 +54,9 @@ SUMMARY_COLUMNS = {
     "shift_days": "int64", "shift_verdict": "str",
     "link_same_day": "str", "rho_same_day": "float64", "days_same_day": "int64",
     "link_next_day": "str", "rho_next_day": "float64", "days_next_day": "int64",
-    "enough_data": "bool", "reason": "str", "risk_recent": "int64", "pattern": "str",
+    "enough_data": "bool", "reason": "str", "risk_recent": "int64",
+    "as_of": "datetime64[ns]", "last_checkin": "datetime64[ns]", "days_silent": "Int64",
+    "silent": "bool", "pattern": "str",
 }
 NOT_ENOUGH = "not enough data yet"
 
@@ -98,16 +99,22 @@ def client_summary(tables: Tables, *, start, end, settings: Settings = DEFAULTS
         - ``enough_data`` and ``reason`` (plain words why not, "" when enough), see Notes;
         - ``risk_recent``: risk answers and red flags dated in the last :data:`RISK_DAYS`
           days of the period, plus undated ones (``metrics.safety.risks``);
+        - ``as_of`` (the end of the period or the export's last day, whichever is earlier),
+          ``last_checkin`` (last logged day up to ``as_of``, anywhere in the record; NaT when
+          none), ``days_silent`` (``as_of - last_checkin`` in days; NA when none) and
+          ``silent`` (True when ``days_silent >= settings.missing_checkin_alert_days`` or no
+          check-in at all): ``metrics.quality.last_checkin``, the rule of the client
+          explorer;
         - ``pattern``: the first rule of :data:`PATTERNS` that holds.
 
     Notes
     -----
     A client logs too little to say anything when, in the period, they logged nothing, fewer
-    than ``settings.min_days_for_trend`` days (no trend can be given), or fewer than
-    :data:`MIN_SHARE_LOGGED` of the days from their first to their last check-in in the
-    period (gaps that large can hide how the weeks went). A client who started late or
-    stopped early is therefore not called a sparse logger for the weeks they were not
-    logging at all; a stop shows as missed check-ins in the weekly overview.
+    than ``settings.min_days_for_trend`` days (no trend can be given), fewer than
+    :data:`MIN_SHARE_OF_PERIOD` of the period's days (a short burst says nothing about the
+    rest of the period), or fewer than :data:`MIN_SHARE_LOGGED` of the days from their first
+    to their last check-in in the period (gaps that large can hide how the weeks went). When
+    such a client has also gone silent, the reason says since when.
     """
     start, end = _day(start), _day(end)
     clients = _all_clients(tables)
@@ -141,6 +148,10 @@ def client_summary(tables: Tables, *, start, end, settings: Settings = DEFAULTS
     for column in ("link_same_day", "link_next_day"):
         fallback = NOT_ENOUGH if carries["practice"] and carries["shifts"] else NOT_IN_EXPORT
         out[column] = out[column].astype(object).fillna(fallback)
+    out = out.merge(_silence(tables, start, end, settings), on="client_id", how="left")
+    out["as_of"] = _as_of(tables, end)
+    out["silent"] = out["silent"].astype(object).fillna(True).astype(bool)
+    out["days_silent"] = out["days_silent"].astype("Int64")
     out["reason"] = [_reason(r, settings) for r in out.itertuples(index=False)]
     out["enough_data"] = out["reason"] == ""
     out["risk_recent"] = _recent_risks(tables, out["client_id"], end, settings)
@@ -236,20 +247,80 @@ def _links(link: pd.DataFrame | None, carries: dict) -> pd.DataFrame:
     return parts[0].join(parts[1], how="outer").reset_index()
 
 
+def _as_of(tables: Tables, end: pd.Timestamp) -> pd.Timestamp:
+    """The end of the period or the export's last day, whichever is earlier."""
+    entries = tables.entries
+    if len(entries) and "date" in entries.columns:
+        last = pd.to_datetime(entries["date"], errors="coerce").max()
+        if pd.notna(last):
+            return min(end, last.normalize())
+    return end
+
+
+def _silence(tables: Tables, start: pd.Timestamp, end: pd.Timestamp,
+             settings: Settings) -> pd.DataFrame:
+    columns = {"client_id": object, "last_checkin": "datetime64[ns]", "days_silent": "Int64",
+               "silent": object}
+    if not (len(tables.entries) and "client_id" in tables.entries.columns):
+        return pd.DataFrame({c: pd.Series(dtype=t) for c, t in columns.items()})
+    last = metrics.quality.last_checkin(tables, settings=settings,
+                                        as_of=_as_of(tables, end))
+    return pd.DataFrame({"client_id": last["client_id"].astype(str),
+                         "last_checkin": last["last_logged"].astype("datetime64[ns]"),
+                         "days_silent": last["days_since"].astype("Int64"),
+                         "silent": last["alert"].astype(object)})
+
+
+def day_text(value) -> str:
+    """A day as ``Sun 22 Nov`` (no zero padding, no year); "date unreadable" when missing."""
+    if value is None or pd.isna(value):
+        return "date unreadable"
+    day = pd.Timestamp(value)
+    return f"{day:%a} {day.day} {day:%b}"
+
+
+def period_text(start, end) -> str:
+    """A period as ``28 Sep – 22 Nov 2026`` (both years when they differ)."""
+    start, end = pd.Timestamp(start), pd.Timestamp(end)
+    first = f"{start.day} {start:%b}" + (f" {start.year}" if start.year != end.year else "")
+    return f"{first} – {end.day} {end:%b %Y}"
+
+
+def silence_text(row) -> str:
+    """``"No check-in for 9 days (last on Sun 13 Nov)"`` for a silent summary row ("" when
+    not silent); a client without any check-in: "No check-in in this export up to ..."."""
+    if not bool(row.silent):
+        return ""
+    if pd.isna(row.last_checkin):
+        return f"No check-in in this export up to {day_text(row.as_of)}"
+    return (f"No check-in for {_days(int(row.days_silent))} "
+            f"(last on {day_text(row.last_checkin)})")
+
+
 def _reason(row, settings: Settings) -> str:
     logged = int(row.days_logged)
+    n_days = int(row.days_in_period)
     if logged == 0:
-        return "no check-in in this period"
-    if logged < settings.min_days_for_trend:
-        return (f"only {_days(logged)} logged in the period; a trend needs at least "
-                f"{settings.min_days_for_trend}")
-    span = (row.last_logged - row.first_logged).days + 1
-    if logged / span < MIN_SHARE_LOGGED:
-        return (f"logged {logged} of the {span} days from the first to the last check-in "
-                f"in this period ({_short(row.first_logged)} – {_short(row.last_logged)}, "
-                f"{logged / span:.0%}); with more than half the days missing, the gaps could "
-                "hide how the weeks went")
-    return ""
+        reason = "no check-in in this period"
+    elif logged < settings.min_days_for_trend:
+        reason = (f"only {_days(logged)} logged in the period; a trend needs at least "
+                  f"{settings.min_days_for_trend}")
+    elif logged < MIN_SHARE_OF_PERIOD * n_days - 1e-9:
+        reason = (f"logged only {logged} of the {n_days} days of this period "
+                  f"({logged / n_days:.0%}, fewer than a third); a short stretch of logging "
+                  "says nothing about the rest of the period")
+    else:
+        span = (row.last_logged - row.first_logged).days + 1
+        if logged / span >= MIN_SHARE_LOGGED:
+            return ""
+        reason = (f"logged {logged} of the {span} days from the first to the last check-in "
+                  f"in this period ({_short(row.first_logged)} – {_short(row.last_logged)}, "
+                  f"{logged / span:.0%}); with more than half the days missing, the gaps "
+                  "could hide how the weeks went")
+    silence = silence_text(row)
+    if silence and pd.notna(row.last_checkin):
+        reason += f"; {silence[0].lower()}{silence[1:]}"
+    return reason
 
 
 def _short(day) -> str:

@@ -94,8 +94,9 @@ class CaseloadExplorer:
     pattern : ipywidgets.Dropdown
         "Pattern": "All clients" or one of :func:`caseload_patterns.pattern_names`.
     widget : ipywidgets.VBox
-        The controls, then one output per view: Safety first, the scatter, the client
-        table, verdicts, who logs too little, patterns.
+        The controls, then one output per view: Safety first (risk answers, then clients
+        who went quiet), the scatter, the client table, verdicts, who logs too little,
+        patterns.
     summary : pandas.DataFrame
         :func:`caseload.client_summary` for the chosen weeks.
     table : pandas.DataFrame
@@ -114,7 +115,7 @@ class CaseloadExplorer:
         all_weeks = caseload_weeks(self.tables)
         first, last = week_range(all_weeks, first_week, last_week)
         self.weeks = widgets.SelectionRangeSlider(
-            options=[(data.week_label(w), w) for w in all_weeks],
+            options=[(cl.period_text(*data.period(w, w)), w) for w in all_weeks],
             index=(all_weeks.index(first), all_weeks.index(last)), description="Weeks",
             continuous_update=False, readout=False,
             layout=widgets.Layout(width="min(100%, 40em)"),
@@ -125,7 +126,7 @@ class CaseloadExplorer:
             style={"description_width": "4em"})
         self.status = widgets.HTML()
         self._outputs = {key: widgets.Output() for key in
-                         ("safety", "adherence_vs_numbness", "clients", "verdicts",
+                         ("safety", "silence", "adherence_vs_numbness", "clients", "verdicts",
                           "too_little", "patterns")}
         self.widget = widgets.VBox([widgets.HBox([self.weeks, self.pattern]), self.status,
                                     *self._outputs.values()])
@@ -150,7 +151,8 @@ class CaseloadExplorer:
         self.views = [*cv.caseload_views(self.tables, self.summary, start=start, end=end,
                                          highlight=self.pattern.value,
                                          settings=self.settings)]
-        self.views.insert(2, cv.client_table(self.table, pattern=self.pattern.value,
+        after = next(i for i, v in enumerate(self.views) if v.key == "adherence_vs_numbness")
+        self.views.insert(after + 1, cv.client_table(self.table, pattern=self.pattern.value,
                                              total=len(self.summary)))
         self.seconds["recompute"] = time.perf_counter() - began
         self._draw(self.views)
@@ -174,10 +176,9 @@ class CaseloadExplorer:
             self._outputs[view.key].outputs = output_items(view)
 
     def _status_text(self) -> str:
-        """The chosen weeks in words (the slider's own readout is too narrow for them)."""
+        """The chosen weeks in words, "28 Sep – 22 Nov 2026" (the slider's own readout is
+        too narrow for them)."""
         start, end = self.period
-        first, last = (data.week_label(w) for w in self.weeks.value)
-        return (f"<p style='margin:0.3em 0'><b>{first} to {last}</b>: "
-                f"{start.day} {start:%b %Y} – {end.day} {end:%b %Y} · "
+        return (f"<p style='margin:0.3em 0'><b>{cl.period_text(start, end)}</b> · "
                 f"{len(self.summary)} clients · computed in "
                 f"{self.seconds.get('recompute', 0):.1f} s</p>")

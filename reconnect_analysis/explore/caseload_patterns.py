@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-__all__ = ["Pattern", "PATTERNS", "NO_PATTERN", "patterns_markdown", "pattern_names",
+__all__ = ["Pattern", "PATTERNS", "NO_PATTERN", "RISK_PATTERN", "STOPPED", "STOPPED_SHARE",
+           "patterns_markdown", "pattern_names",
            "assign_patterns", "filter_by_pattern", "ALL_CLIENTS", "PRACTICE_UP", "PRACTICE_DROP",
            "PRACTICE_LOW", "PRACTISING"]
 
@@ -46,10 +47,32 @@ def _points(share: float) -> str:
     return f"{share * 100:.0f} percentage points"
 
 
+STOPPED_SHARE = 0.5
+""""stopped logging": silent (no check-in for the last ``missing_checkin_alert_days``, 3, or
+more days) and fewer than this share of the period's days logged."""
+
+
+def _stopped(row) -> bool:
+    return bool(row.silent) and row.days_logged < STOPPED_SHARE * row.days_in_period
+
+
+RISK_PATTERN = "risk answers: review first"
+STOPPED = "stopped logging"
+
 PATTERNS: tuple[Pattern, ...] = (
+    Pattern(RISK_PATTERN,
+            "a risk answer or red flag in the last 14 days of the period: read Safety first "
+            "and talk about safety before anything else; no other label is put on them.",
+            lambda r: r.risk_recent > 0),
     Pattern("logs too little to say",
             "too few days logged to read any trend (the table of who logs too little says "
-            "why).", lambda r: not r.enough_data),
+            "why; a client who went silent is named in Safety first too).",
+            lambda r: not r.enough_data),
+    Pattern(STOPPED,
+            "enough days to read, but no check-in for the last 3 days or more and fewer "
+            "than half of the period's days logged: the trends only tell how the weeks "
+            "before the silence went. The client table says when the last check-in was.",
+            _stopped),
     Pattern("numbness rising",
             "numbness is clearly going up over the weeks.",
             lambda r: r.numbness_verdict == "going up"),
@@ -79,8 +102,10 @@ PATTERNS: tuple[Pattern, ...] = (
             "in this export).", lambda r: r.numbness_verdict == "going down"),
 )
 """Archetype-like patterns, tried in this order; a client gets the FIRST that holds, or
-:data:`NO_PATTERN`. The order puts what needs attention first: too little data (no other
-rule can be trusted), rising numbness, a plan not kept; then the hopeful patterns from the
+:data:`NO_PATTERN`. The order puts what needs attention first: a recent risk answer (so a
+client at risk is never labelled "plan not kept"), too little data (no other rule can be
+trusted), stopped logging (silent now, with the trends from before the silence), rising
+numbness, a plan not kept; then the hopeful patterns from the
 strongest (practice and micro-shifts both up) to the weakest. Every rule reads only the
 summary columns, and a missing value (no practice data, too few days) never satisfies a
 rule (NaN comparisons are False)."""

@@ -16,22 +16,40 @@ import plotly.graph_objects as go
 
 from reconnect_analysis import metrics
 from reconnect_analysis.config import DEFAULTS, Settings
-from reconnect_analysis.explore.caseload import NOT_ENOUGH, NOT_IN_EXPORT, RISK_DAYS, _day
-from reconnect_analysis.explore.caseload_patterns import ALL_CLIENTS, NO_PATTERN, pattern_names
+from reconnect_analysis.explore.caseload import (
+    NOT_ENOUGH,
+    NOT_IN_EXPORT,
+    RISK_DAYS,
+    _day,
+    day_text,
+    period_text,
+    silence_text,
+)
+from reconnect_analysis.explore.caseload_patterns import (
+    ALL_CLIENTS,
+    NO_PATTERN,
+    RISK_PATTERN,
+    STOPPED,
+    pattern_names,
+)
 from reconnect_analysis.explore.display import View
 from reconnect_analysis.report import sections
 from reconnect_analysis.report.charts import FONT
 from reconnect_analysis.tables import Tables
 
-__all__ = ["caseload_views", "safety", "risk_table", "adherence_vs_numbness", "verdicts",
-           "too_little", "patterns", "client_rows", "attention_order", "client_table",
+__all__ = ["caseload_views", "safety", "silence", "risk_table", "trend_text",
+           "adherence_vs_numbness", "verdicts", "linked_clients", "too_little",
+           "patterns", "client_rows", "attention_order", "client_table",
            "CLIENT_COLUMNS", "LINK_WORDS", "PATTERN_COLOURS", "RISK_ORDER", "VERDICT_ORDER"]
 
-VERDICT_ORDER = (*metrics.association.VERDICTS, NOT_IN_EXPORT)
+VERDICTS = metrics.association.VERDICTS
+"""("not enough data yet", "no clear link", "possible link", "clear link")."""
+LINKED = (VERDICTS[3], VERDICTS[2])
+VERDICT_ORDER = (*VERDICTS, NOT_IN_EXPORT)
 
 
 def _period_words(start, end) -> str:
-    return f"{sections.day(start)} – {sections.day(end)}"
+    return period_text(start, end)
 
 
 TABLE_WIDTH_PX = 800
@@ -118,6 +136,36 @@ def safety(tables: Tables, *, start, end, settings: Settings = DEFAULTS) -> View
     return View("safety", title, sentence, figure)
 
 
+def silence(summary: pd.DataFrame) -> View:
+    """Clients who went quiet: no check-in for ``settings.missing_checkin_alert_days`` (3) or
+    more days before the end of the chosen weeks (or the export's last day, if earlier),
+    the rule of the client explorer (``metrics.quality.last_checkin``, columns ``silent``,
+    ``days_silent``, ``last_checkin`` of the summary). Longest silence first; a client with
+    no check-in at all (only a risk answer) first of all. Shown right below Safety first.
+    """
+    title = "Caseload · Safety first: clients who went quiet"
+    rows = summary[summary["silent"].astype(bool)].copy()
+    if summary.empty:
+        return View("silence", title, "No clients in this caseload.")
+    as_of = day_text(summary["as_of"].iloc[0])
+    if rows.empty:
+        return View("silence", title, f"Every client checked in within the last few days "
+                    f"before {as_of}.")
+    rows["_order"] = rows["days_silent"].astype("Float64").fillna(np.inf)
+    rows = rows.sort_values(["_order", "client_id"], ascending=[False, True], kind="stable")
+    lines = [silence_text(r) for r in rows.itertuples(index=False)]
+    risk = [f"⚠ {n}" if n else "" for n in rows["risk_recent"]]
+    figure = _table(["Client", "Silence", f"Risk answers (last {RISK_DAYS} days)"],
+                    [list(rows["client_id"]), lines, risk], title=title, widths=[1, 5, 1.6])
+    sentence = (f"{_count(len(rows), 'client', 'clients')} sent no check-in in the days up to "
+                f"{as_of} (the end of these weeks, or of the export if earlier): "
+                + "; ".join(f"{c}: {t[0].lower()}{t[1:]}" for c, t in
+                            zip(rows["client_id"], lines, strict=True))
+                + ". Silence can hide risk; consider reaching out. Days without a check-in "
+                "are unknown, not good or bad days.")
+    return View("silence", title, sentence, figure)
+
+
 RISK_ORDER = ("self_harm_thoughts", "unsafe", "risk_self_harm", "flag_dissociation",
               "flag_psychotic", "flag_cannot_self_care", "flag_head_injury",
               "risk_dangerous_coping", "hopelessness", "risk_hopelessness")
@@ -135,8 +183,6 @@ def risk_table(rows: pd.DataFrame, *, unattributed: np.ndarray, end) -> pd.DataF
     (unreadable answers, answers from rows that failed validation, and for an unattributed
     answer the file and row it came from). Every answer is counted; none is dropped.
     """
-    from reconnect_analysis.report.triage import day_ranges
-
     groups: dict[str, list] = {}
     for i, (r, u) in enumerate(zip(rows.itertuples(index=False), unattributed, strict=True)):
         groups.setdefault(f"\0{i}" if u else str(r.client_id), []).append(r)
@@ -147,7 +193,7 @@ def risk_table(rows: pd.DataFrame, *, unattributed: np.ndarray, end) -> pd.DataF
         group = groups[key]
         dated = [r.date for r in group if not pd.isna(r.date)]
         newest = ("date unreadable" if len(dated) < len(group)
-                  else sections.day(max(dated))
+                  else day_text(max(dated))
                   + (" (after these weeks)" if max(dated) > end else ""))
         by_field: dict[str, list] = {}
         for r in group:
@@ -161,8 +207,8 @@ def risk_table(rows: pd.DataFrame, *, unattributed: np.ndarray, end) -> pd.DataF
                                        errors="coerce").dropna()
                 if len(levels):
                     text += f" (highest {levels.max():g} of 3)"
-            days = [f"{a.date:%Y-%m-%d}" for a in answers if not pd.isna(a.date)]
-            when = day_ranges(days) if days else ""
+            days = [a.date for a in answers if not pd.isna(a.date)]
+            when = _day_runs(days) if days else ""
             if len(days) < len(answers):
                 when = ", ".join(filter(None, ["date unreadable", when]))
             what.append(f"{text}: {when}")
@@ -182,13 +228,28 @@ def risk_table(rows: pd.DataFrame, *, unattributed: np.ndarray, end) -> pd.DataF
                                         "Notes"])
 
 
+def _day_runs(days: list) -> str:
+    """Days as short runs: "Mon 16 Nov, Sat 21 Nov – Sun 22 Nov" (sorted, each day once)."""
+    runs: list[list[pd.Timestamp]] = []
+    for stamp in sorted({pd.Timestamp(d).normalize() for d in days}):
+        if runs and (stamp - runs[-1][-1]).days == 1:
+            runs[-1].append(stamp)
+        else:
+            runs.append([stamp])
+    return ", ".join(day_text(run[0]) if len(run) == 1
+                     else f"{day_text(run[0])} – {day_text(run[-1])}" for run in runs)
+
+
 def _count(n: int, one: str, many: str) -> str:
     return f"{n} {one if n == 1 else many}"
 
 
+RISK_COLOUR = "#a4001d"
+"""Red: risk only (the ring of a client with a recent risk answer); no pattern uses red."""
 PATTERN_COLOURS = {
-    "logs too little to say": "#9aa0aa", "numbness rising": "#a4001d",
-    "plan not kept": "#d1495b", "adherence up and shifts up": "#1d6b3a",
+    RISK_PATTERN: "#1d2330", "logs too little to say": "#9aa0aa", STOPPED: "#6f6f6f",
+    "numbness rising": "#e08a00", "plan not kept": "#7b4fa0",
+    "adherence up and shifts up": "#1d6b3a",
     "adherence up, numbness easing": "#3a9d5d", "adherence up, shifts not yet": "#8fbf5a",
     "practising, numbness easing": "#27548a", "numbness easing": "#5b7db1",
     NO_PATTERN: "#5b6475",
@@ -235,8 +296,8 @@ def adherence_vs_numbness(summary: pd.DataFrame, *, highlight: str | None = None
             marker={"size": 14 if chosen and not faded else 11,
                     "color": PATTERN_COLOURS.get(name, "#5b6475"),
                     "opacity": 0.25 if faded else 0.9,
-                    "line": {"color": np.where(risk, "#a4001d", "white").tolist(),
-                             "width": np.where(risk, 3, 1).tolist()}},
+                    "line": {"color": np.where(risk, RISK_COLOUR, "white").tolist(),
+                             "width": np.where(risk, 4, 1).tolist()}},
             textfont={"color": "#c5c9d1" if faded else "#1d2330"},
             customdata=np.stack([_hover(r) for r in group.itertuples(index=False)]),
             hovertemplate="%{customdata[0]}<extra></extra>"))
@@ -267,15 +328,19 @@ def _hover(row) -> list[str]:
     lines = [f"<b>{e(str(row.client_id))}</b>: {e(row.pattern)}",
              f"practised {_pct(row.share_practised_first)} → {_pct(row.share_practised_second)}"
              " of answered days (first → second half)",
-             f"numbness {row.numbness_slope:+.2f} a week: {e(row.numbness_verdict)}",
-             "micro-shifts " + (f"{row.shift_slope:+.2f} a week: " if pd.notna(row.shift_slope)
-                                else "") + e(row.shift_verdict),
+             "numbness change per week: " + e(trend_text(
+                 row.numbness_slope, row.numbness_low, row.numbness_high,
+                 row.numbness_verdict)),
+             "micro-shift change per week: " + e(trend_text(
+                 row.shift_slope, row.shift_low, row.shift_high, row.shift_verdict)),
              f"practice and micro-shifts, same day: {e(row.link_same_day)}; next day: "
              f"{e(row.link_next_day)}",
              f"logged {row.days_logged} of {row.days_in_period} days"]
     if row.risk_recent:
         lines.append(f"⚠ {_count(int(row.risk_recent), 'risk answer', 'risk answers')} in the "
                      f"last {RISK_DAYS} days")
+    if row.silent:
+        lines.append(e(silence_text(row)))
     return ["<br>".join(lines)]
 
 
@@ -305,17 +370,33 @@ def verdicts(summary: pd.DataFrame) -> View:
         font={"family": FONT, "size": 12, "color": "#1d2330"},
         margin={"l": 50, "r": 20, "t": 50, "b": 40},
         yaxis={"title": "clients", "rangemode": "tozero"})
-    linked = summary[summary["link_same_day"].isin(["clear link", "possible link"])
-                     | summary["link_next_day"].isin(["clear link", "possible link"])]
-    named = ", ".join(linked["client_id"]) if len(linked) else "nobody"
+    more, fewer = linked_clients(summary)
     sentence = ("Clients per verdict, for practice of any cue against the micro-shift score: "
                 "on the same day, and practice on one day against micro-shifts on the next "
-                "(reward often returns quietly and later). A clear or possible link on either "
-                f"day: {named}. \"Not enough data yet\": {int(same.get(NOT_ENOUGH, 0))} same "
-                f"day, {int(nxt.get(NOT_ENOUGH, 0))} next day. This is a link in the log, not "
-                "proof that one causes the other; about one client in seven can show a "
-                "\"possible link\" by chance.")
+                "(reward often returns quietly and later). A clear or possible link, same or "
+                f"next day: more micro-shifts with practice: {', '.join(more) or 'none'}; "
+                f"fewer: {', '.join(fewer) or 'none'}. \"Not enough data yet\": "
+                f"{int(same.get(NOT_ENOUGH, 0))} same day, {int(nxt.get(NOT_ENOUGH, 0))} next "
+                "day. This is a link in the log, not proof that one causes the other; some "
+                "clients show a \"possible link\" by chance (in simulations of clients whose "
+                "practice and micro-shifts are unrelated, about 15% got a possible or clear "
+                "link on one day: docs/metrics.md).")
     return View("verdicts", title, sentence, figure)
+
+
+def linked_clients(summary: pd.DataFrame) -> tuple[list[str], list[str]]:
+    """Clients with a clear or possible link (same or next day) going with MORE micro-shifts
+    (positive rank correlation) and with FEWER (negative); a client can be in both."""
+    more, fewer = [], []
+    for row in summary.itertuples(index=False):
+        signs = {np.sign(rho) for verdict, rho in ((row.link_same_day, row.rho_same_day),
+                                                   (row.link_next_day, row.rho_next_day))
+                 if verdict in LINKED and pd.notna(rho)}
+        if 1 in signs:
+            more.append(str(row.client_id))
+        if -1 in signs:
+            fewer.append(str(row.client_id))
+    return more, fewer
 
 
 def too_little(summary: pd.DataFrame) -> View:
@@ -360,11 +441,12 @@ def patterns(summary: pd.DataFrame) -> View:
 
 CLIENT_COLUMNS = {
     "client_id": "Client", "pattern": "Pattern", "logged": "Days logged",
-    "practised": "Practised (1st → 2nd half)", "numbness": "Numbness, a week",
-    "shifts": "Micro-shifts, a week", "links": "Practice & micro-shifts: same day / next day",
-    "risk": f"Risk (last {RISK_DAYS} days)",
+    "practised": "Practised (1st → 2nd half)", "numbness": "Numbness change per week",
+    "shifts": "Micro-shift change per week",
+    "links": "Practice & micro-shifts: same day / next day",
+    "risk": f"Risk (last {RISK_DAYS} days) and silence",
 }
-LINK_WORDS = {"clear link": "clear", "possible link": "possible", "no clear link": "no clear",
+LINK_WORDS = {VERDICTS[3]: "clear", VERDICTS[2]: "possible", VERDICTS[1]: "no clear",
               NOT_ENOUGH: "too few days", NOT_IN_EXPORT: "not asked"}
 """Short words for the link verdicts in the client table (the header says "link")."""
 
@@ -374,14 +456,34 @@ def client_rows(summary: pd.DataFrame) -> pd.DataFrame:
 
     Shares read "44% → 67%" (— when fewer than
     :data:`.caseload.MIN_DAYS_PER_HALF` answered days,
-    "no practice answers" when none), trends "-0.70, going down", links "no clear / clear"
-    (:data:`LINK_WORDS`), risk counts "⚠ 11" (empty when none).
+    "no practice answers" when none), trends "-0.7 a week, going down" (:func:`trend_text`),
+    links "no clear / clear" (:data:`LINK_WORDS`), risk counts and silence "⚠ 11; no
+    check-in for 9 days" (empty when neither); the pattern "stopped logging" with the day
+    of the last check-in.
     """
-    def trend(slope, verdict):
-        return verdict if pd.isna(slope) else f"{slope:+.2f}, {verdict}"
+    def trend(row):
+        return trend_text(row.numbness_slope, row.numbness_low, row.numbness_high,
+                          row.numbness_verdict)
+
+    def shift(row):
+        return trend_text(row.shift_slope, row.shift_low, row.shift_high, row.shift_verdict)
+
+    def risk(row):
+        parts = [f"⚠ {row.risk_recent}"] if row.risk_recent else []
+        if row.silent:
+            parts.append(silence_text(row).replace("No check-in", "no check-in")
+                         .replace(" (last on", " (last"))
+        return "; ".join(parts)
+
+    def pattern(row):
+        if row.pattern == STOPPED and pd.notna(row.last_checkin):
+            return f"{STOPPED} (last check-in {day_text(row.last_checkin)})"
+        return row.pattern
+
+    rows = list(summary.itertuples(index=False))
 
     out = pd.DataFrame({
-        "client_id": summary["client_id"].astype(str), "pattern": summary["pattern"],
+        "client_id": summary["client_id"].astype(str), "pattern": [pattern(r) for r in rows],
         "logged": [f"{a} of {b}" for a, b in zip(summary["days_logged"],
                                                   summary["days_in_period"], strict=True)],
         "practised": ["no practice answers" if n1 + n2 == 0 else f"{_pct(a)} → {_pct(b)}"
@@ -389,15 +491,26 @@ def client_rows(summary: pd.DataFrame) -> pd.DataFrame:
                                               summary["share_practised_second"],
                                               summary["practice_days_first"],
                                               summary["practice_days_second"], strict=True)],
-        "numbness": [trend(s, v) for s, v in zip(summary["numbness_slope"],
-                                                 summary["numbness_verdict"], strict=True)],
-        "shifts": [trend(s, v) for s, v in zip(summary["shift_slope"],
-                                               summary["shift_verdict"], strict=True)],
+        "numbness": [trend(r) for r in rows], "shifts": [shift(r) for r in rows],
         "links": [f"{LINK_WORDS.get(a, a)} / {LINK_WORDS.get(b, b)}" for a, b in
                   zip(summary["link_same_day"], summary["link_next_day"], strict=True)],
-        "risk": [f"⚠ {n}" if n else "" for n in summary["risk_recent"]],
+        "risk": [risk(r) for r in rows],
     })
     return out.rename(columns=CLIENT_COLUMNS).reset_index(drop=True)
+
+
+def trend_text(slope, low, high, verdict) -> str:
+    """A trend in words: "no change" when the slope and its interval are exactly 0 (scores
+    that did not move); otherwise one decimal and the verdict, "-0.6 a week, going down",
+    with a slope that rounds to zero written "0 a week" (never "+0.00"). Without a slope:
+    the verdict alone ("not enough data yet")."""
+    if pd.isna(slope):
+        return str(verdict)
+    if slope == 0 and low == 0 and high == 0:
+        return "no change"
+    value = round(float(slope), 1)
+    number = "0" if value == 0 else f"{value:+.1f}"
+    return f"{number} a week, {verdict}"
 
 
 def attention_order(summary: pd.DataFrame) -> pd.DataFrame:
@@ -421,7 +534,7 @@ def client_table(table: pd.DataFrame, *, pattern: str | None = None,
                     "weeks." if chosen else "No clients in this caseload.")
     rows = client_rows(attention_order(table))
     figure = _table(list(rows.columns), [list(rows[c]) for c in rows.columns], title=title,
-                    widths=[0.7, 2, 0.9, 1.3, 1.6, 1.6, 1.9, 0.9])
+                    widths=[0.7, 2, 0.9, 1.3, 1.6, 1.6, 1.9, 1.6])
     which = (f"the {_count(len(table), 'client', 'clients')} of {total} with the pattern "
              f"\"{pattern}\"" if chosen else f"all {_count(total, 'client', 'clients')}")
     sentence = (f"One row per client ({which}), recent risk answers first, then by pattern "
@@ -434,6 +547,6 @@ def client_table(table: pd.DataFrame, *, pattern: str | None = None,
 def caseload_views(tables: Tables, summary: pd.DataFrame, *, start, end,
                    highlight: str | None = None, settings: Settings = DEFAULTS) -> list[View]:
     """Every caseload view in display order: safety FIRST, then the charts and tables."""
-    return [safety(tables, start=start, end=end, settings=settings),
+    return [safety(tables, start=start, end=end, settings=settings), silence(summary),
             adherence_vs_numbness(summary, highlight=highlight),
             verdicts(summary), too_little(summary), patterns(summary)]

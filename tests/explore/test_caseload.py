@@ -48,6 +48,7 @@ def _risks() -> pd.DataFrame:
     rows = [
         # client, date, field, value, source_row
         ("K", "2026-11-20", "self_harm_thoughts", "true", 7),      # risk-only client
+        ("P", "2026-11-27", "hopelessness", "3", 11),              # plan not kept + risk
         ("J", "2026-11-10", "hopelessness", "2", 8),               # in period, not recent
         (None, "2026-11-25", "unsafe", "true", 9),                 # unattributed
         ("J", "2026-10-01", "hopelessness", "3", 10),              # before the period
@@ -63,6 +64,8 @@ def _risks() -> pd.DataFrame:
 
 # Expected pattern of each hand-made client, one client per rule (and the rule order).
 EXPECTED = {
+    "P": "risk answers: review first",       # 10 -> 2 (plan not kept) but a recent risk
+    "M": "stopped logging",                  # 13 of 28 days, then 15 days of silence
     "A": "adherence up and shifts up",       # 2 -> 12 of 14, shifts 0 -> 1
     "B": "adherence up, numbness easing",    # 2 -> 12, numbness falling
     "C": "adherence up, shifts not yet",     # 2 -> 12, nothing else moves
@@ -73,7 +76,7 @@ EXPECTED = {
     "H": "logs too little to say",           # 8 logged days
     "I": "logs too little to say",           # 12 of 28 days
     "J": cp.NO_PATTERN,                      # 7 -> 7, flat
-    "K": "logs too little to say",           # risk answer only, no check-in
+    "K": "risk answers: review first",       # risk answer only, no check-in
     "L": cp.NO_PATTERN,                      # logged but practice never answered in half 1
 }
 
@@ -96,6 +99,9 @@ def tiny():
                               for i in range(N)]), _practice(7, 7)),
         "J": _client(FLAT, _practice(7, 7)),
         "L": _client(FLAT, _tokens(["."] * 14 + ["1", "0"] * 7)),
+        # M: logged every day 2-14 Nov (13 days, enough for a trend), then silent
+        "M": _client(_tokens(["5"] * 13 + ["."] * 15), _practice(7, 7)),
+        "P": _client(FLAT, _practice(10, 2)),
     }
     return make_tables(spec, risks=_risks())
 
@@ -134,7 +140,8 @@ def test_hand_computed_numbers(summary):
     # H: 8 logged days (days 0, 2, ..., 14) < 10 needed for a trend
     h = _row(summary, "H")
     assert h["days_logged"] == 8
-    assert h["reason"] == "only 8 days logged in the period; a trend needs at least 10"
+    assert h["reason"] == ("only 8 days logged in the period; a trend needs at least 10; "
+                           "no check-in for 13 days (last on Mon 16 Nov)")
     # I: days 0, 2, 4, 6, 8, 12, ..., 22 = 11 logged days; 11 >= 10, but the span from the
     # first (2 Nov) to the last (24 Nov) check-in is 23 days: 11 / 23 = 48% < 50%
     i = _row(summary, "I")
@@ -168,7 +175,40 @@ def test_links_and_slopes_equal_the_engine_per_client(tiny, summary):
 def test_recent_risks_count_only_the_last_14_days(summary):
     # J's risk of 10 Nov is in the period but not in its last 14 days (16-29 Nov)
     assert _row(summary, "J")["risk_recent"] == 0
-    assert summary["risk_recent"].sum() == 1  # K; the unattributed one belongs to nobody
+    assert summary["risk_recent"].sum() == 2  # K, P; the unattributed one belongs to nobody
+
+
+def test_silence_uses_the_client_explorer_rule(tiny, summary):
+    # the export's last day is 29 Nov (= END): as_of; alert at 3 days or more
+    assert (summary["as_of"] == END).all()
+    h, i, m = (_row(summary, c) for c in "HIM")
+    assert (h["last_checkin"], h["days_silent"], h["silent"]) == (
+        pd.Timestamp("2026-11-16"), 13, True)
+    assert (i["last_checkin"], i["days_silent"]) == (pd.Timestamp("2026-11-24"), 5)
+    assert m["days_silent"] == 15 and m["silent"]
+    assert not _row(summary, "A")["silent"] and _row(summary, "A")["days_silent"] == 0
+    k = _row(summary, "K")  # risk answer only: no check-in at all, still listed as silent
+    assert k["silent"] and pd.isna(k["last_checkin"])
+    assert cl.silence_text(summary.set_index("client_id").loc[["M"]].reset_index()
+                           .iloc[0]) == "No check-in for 15 days (last on Sat 14 Nov)"
+    # the same numbers as the engine
+    last = metrics.quality.last_checkin(tiny, as_of=END).set_index("client_id")
+    assert int(last.loc["H", "days_since"]) == 13
+    # weeks ending before the export's last day: silence counted up to their end
+    early = cl.client_summary(tiny, start=START, end=pd.Timestamp("2026-11-15"))
+    assert _row(early, "M")["days_silent"] == 1 and not _row(early, "M")["silent"]
+
+
+def test_enough_data_counts_the_whole_period(tiny):
+    # the same tables over 56 days (5 Oct - 29 Nov): M's 13 logged days are 23% of the period
+    # (< a third), so M logs too little, and the reason says since when M is silent
+    longer = cl.client_summary(tiny, start=pd.Timestamp("2026-10-05"), end=END)
+    m = _row(longer, "M")
+    assert not m["enough_data"] and m["pattern"] == "logs too little to say"
+    assert m["reason"] == ("logged only 13 of the 56 days of this period (23%, fewer than a "
+                           "third); a short stretch of logging says nothing about the rest of "
+                           "the period; no check-in for 15 days (last on Sat 14 Nov)")
+    assert _row(longer, "A")["enough_data"]  # 28 of 56: half the period
 
 
 # ---------------------------------------------------------------------------- real caseloads
@@ -191,6 +231,8 @@ def test_demo_archetypes(demo):
     assert c01["pattern"].startswith("adherence up")
     assert c01["numbness_verdict"] == "going down" and c01["link_next_day"] == "clear link"
     assert c05["pattern"] == "logs too little to say" and c05["reason"]
+    assert c05["silent"] and c05["days_silent"] >= 3  # went quiet: named in Safety first
+    assert _row(summary, "C06")["pattern"] == "risk answers: review first"
     assert _row(summary, "C03")["pattern"] == "numbness rising"  # medication blunting
 
 
@@ -205,6 +247,10 @@ def test_mpath_export_without_cues_or_risks(mpath_validated):
         "no practice answers"}
     assert summary["share_practised_first"].isna().all()
     assert not summary["pattern"].str.contains("adherence|practising|plan").any()
+    # a burst of 10-11 days, then weeks of silence, is not enough to read a trend (review 6)
+    assert not summary["enough_data"].any()
+    assert summary["silent"].sum() >= 16
     views = cv.caseload_views(tables, summary, start=start, end=end)
     assert "Risk cannot be ruled out" in views[0].sentence
-    assert views[2].figure is None and "no practice" in views[2].sentence
+    assert views[1].key == "silence" and views[1].figure is not None
+    assert views[3].key == "verdicts" and "no practice" in views[3].sentence

@@ -32,15 +32,14 @@ def test_controls_and_default_weeks(explorer):
     assert explorer.pattern.description == "Pattern"
     assert explorer.pattern.options == (cp.ALL_CLIENTS, *cp.pattern_names())
     labels = [label for label, _ in explorer.weeks.options]
-    assert labels[-1] == "2026-W47 (16 Nov)" and len(labels) == 8
+    assert labels[-1] == "16 Nov – 22 Nov 2026" and len(labels) == 8  # no ISO weeks
     assert explorer.period == (pd.Timestamp("2026-09-28"), pd.Timestamp("2026-11-22"))
-    assert [v.key for v in explorer.views] == ["safety", "adherence_vs_numbness", "clients",
-                                               "verdicts", "too_little", "patterns"]
+    assert [v.key for v in explorer.views] == ["safety", "silence", "adherence_vs_numbness",
+                                               "clients", "verdicts", "too_little", "patterns"]
     assert explorer.widget.children[0].children == (explorer.weeks, explorer.pattern)
     assert len(explorer.calls) == 1 and len(explorer.table) == 8
     assert explorer.status.value.startswith(
-        "<p style='margin:0.3em 0'><b>2026-W40 (28 Sep) to 2026-W47 (16 Nov)</b>: "
-        "28 Sep 2026 – 22 Nov 2026 · 8 clients")
+        "<p style='margin:0.3em 0'><b>28 Sep – 22 Nov 2026</b> · 8 clients")
 
 
 def test_pattern_only_refilters(explorer):
@@ -70,10 +69,10 @@ def test_weeks_recompute(explorer):
     assert (explorer.table["pattern"] == "numbness rising").all()  # filter kept
     # C06's risk answers are all in W47, after these weeks: still shown first, marked so
     safety = explorer.views[0]
-    assert safety.sentence.startswith("No risk answers or red flags in Mon 28 Sep 2026 – Sun "
-                                      "25 Oct 2026, but 11 after these weeks")
+    assert safety.sentence.startswith("No risk answers or red flags in 28 Sep – 25 Oct 2026, "
+                                      "but 11 after these weeks")
     assert "(C06)" in safety.sentence
-    assert safety.figure.data[0].cells.values[1][0] == "Sun 22 Nov 2026 (after these weeks)"
+    assert safety.figure.data[0].cells.values[1][0] == "Sun 22 Nov (after these weeks)"
 
 
 def test_week_range():
@@ -112,5 +111,9 @@ def test_risk_answers_without_any_checkin_still_shown():
     explorer = ce.CaseloadExplorer(data.Caseload(Tables(entries=entries, risks=_risks()),
                                                  folder=None))
     assert [m for _, m in explorer.weeks.options][0] == pd.Timestamp("2026-09-28")
-    assert list(explorer.summary["client_id"]) == ["J", "K"]
-    assert "(J, K)" in explorer.views[0].sentence
+    assert list(explorer.summary["client_id"]) == ["J", "K", "P"]
+    assert "(J, K, P)" in explorer.views[0].sentence
+    # nobody has a check-in: every client is listed as silent, right below the risks
+    silence = explorer.views[1]
+    assert silence.key == "silence" and silence.figure.data[0].cells.values[0] == [
+        "J", "K", "P"]

@@ -20,8 +20,15 @@ def test_every_pattern_rule_is_hit(summary):
 
 def test_filter_by_pattern(summary):
     assert list(cp.filter_by_pattern(summary, "logs too little to say")["client_id"]) == [
-        "H", "I", "K"]
+        "H", "I"]
     assert len(cp.filter_by_pattern(summary, cp.ALL_CLIENTS)) == len(summary)
     assert len(cp.filter_by_pattern(summary, None)) == len(summary)
     with pytest.raises(ReconnectError, match="unknown pattern 'adherence up'"):
         cp.filter_by_pattern(summary, "adherence up")
+
+
+def test_pattern_order_puts_risk_first_then_too_little_then_stopped():
+    assert cp.pattern_names()[:4] == ["risk answers: review first", "logs too little to say",
+                                      "stopped logging", "numbness rising"]
+    markdown = cp.patterns_markdown()
+    assert markdown.index("*risk answers: review first*") < markdown.index("*plan not kept*")

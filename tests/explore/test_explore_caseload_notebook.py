@@ -42,8 +42,8 @@ def _views_in_order(notebook: dict) -> list[str]:
 
 
 def test_notebook_explains_the_current_pattern_rules():
-    # the generator writes caseload.patterns_markdown(); rerun it when a rule changes
-    from reconnect_analysis.explore.caseload import patterns_markdown
+    # the generator writes caseload_patterns.patterns_markdown(); rerun it when a rule changes
+    from reconnect_analysis.explore.caseload_patterns import patterns_markdown
 
     notebook = json.loads(NOTEBOOK.read_text(encoding="utf-8"))
     markdown = "".join("".join(c["source"]) for c in notebook["cells"]
@@ -53,13 +53,34 @@ def test_notebook_explains_the_current_pattern_rules():
     assert "validated_path" in "".join(parameters["source"])
 
 
+def test_first_screen_says_run_all_then_safety_first():
+    # review 4: a short bold line, the parameters, then ONE hidden cell with the explorer;
+    # the how-to, the views and the pattern glossary come below the explorer
+    notebook = json.loads(NOTEBOOK.read_text(encoding="utf-8"))
+    cells = notebook["cells"]
+    top = "".join(cells[0]["source"])
+    assert ("**Run > Run All Cells, then read the Safety first box (it is always the first "
+            "view).**") in top
+    assert len(top) < 400 and "How to read the patterns" not in top
+    assert "parameters" in cells[1]["metadata"].get("tags", [])
+    assert 'validated_path: "Optional[str]" = None  #' in "".join(cells[1]["source"])
+    explorer = cells[2]
+    assert explorer["cell_type"] == "code" and "CaseloadExplorer(" in "".join(
+        explorer["source"])
+    assert explorer["metadata"]["jupyter"] == {"source_hidden": True}
+    assert [c["cell_type"] for c in cells[3:]] == ["markdown"]
+    below = "".join(cells[3]["source"])
+    assert "## How to use it" in below and "## How to read the patterns" in below
+
+
 @pytest.mark.timeout(180)
 def test_notebook_on_demo(demo_validated, tmp_path):
     notebook = _run(demo_validated, tmp_path)
     views = _views_in_order(notebook)
-    assert len(views) == 6
+    assert len(views) == 7
     assert "Caseload · Safety first" in views[0] and "(C06)" in views[0]
-    assert "Caseload · Practice change against numbness trend" in views[1]
+    assert "Caseload · Safety first: clients who went quiet" in views[1] and "C05" in views[1]
+    assert "Caseload · Practice change against numbness trend" in views[2]
     assert all("[no chart]" not in v for v in views)
     text = json.dumps(notebook)
     assert "cdn.plot.ly" not in text and '"ename"' not in text
@@ -69,4 +90,5 @@ def test_notebook_on_demo(demo_validated, tmp_path):
 def test_notebook_on_mpath(mpath_validated, tmp_path):
     views = _views_in_order(_run(mpath_validated, tmp_path))
     assert "Caseload · Safety first" in views[0] and "Risk cannot be ruled out" in views[0]
-    assert "no practice or no micro-shift questions" in views[3]
+    assert ": no check-in for " in views[1]
+    assert "no practice or no micro-shift questions" in views[4]
