@@ -136,6 +136,11 @@ def safety(tables: Tables, *, start, end, settings: Settings = DEFAULTS) -> View
     return View("safety", title, sentence, figure)
 
 
+MAX_SILENT_NAMED = 8
+"""The silence sentence names this many clients (longest silence first); the table lists
+every one."""
+
+
 def silence(summary: pd.DataFrame) -> View:
     """Clients who went quiet: no check-in for ``settings.missing_checkin_alert_days`` (3) or
     more days before the end of the chosen weeks (or the export's last day, if earlier),
@@ -157,10 +162,13 @@ def silence(summary: pd.DataFrame) -> View:
     risk = [f"⚠ {n}" if n else "" for n in rows["risk_recent"]]
     figure = _table(["Client", "Silence", f"Risk answers (last {RISK_DAYS} days)"],
                     [list(rows["client_id"]), lines, risk], title=title, widths=[1, 5, 1.6])
+    named = [f"{c}: {t[0].lower()}{t[1:]}" for c, t in
+             zip(rows["client_id"], lines, strict=True)]
+    more = (f"; and {len(named) - MAX_SILENT_NAMED} more, see the table"
+            if len(named) > MAX_SILENT_NAMED else "")
     sentence = (f"{_count(len(rows), 'client', 'clients')} sent no check-in in the days up to "
                 f"{as_of} (the end of these weeks, or of the export if earlier): "
-                + "; ".join(f"{c}: {t[0].lower()}{t[1:]}" for c, t in
-                            zip(rows["client_id"], lines, strict=True))
+                + "; ".join(named[:MAX_SILENT_NAMED]) + more
                 + ". Silence can hide risk; consider reaching out. Days without a check-in "
                 "are unknown, not good or bad days.")
     return View("silence", title, sentence, figure)
@@ -247,7 +255,7 @@ def _count(n: int, one: str, many: str) -> str:
 RISK_COLOUR = "#a4001d"
 """Red: risk only (the ring of a client with a recent risk answer); no pattern uses red."""
 PATTERN_COLOURS = {
-    RISK_PATTERN: "#1d2330", "logs too little to say": "#9aa0aa", STOPPED: "#6f6f6f",
+    RISK_PATTERN: "#1d2330", "logs too little to say": "#9aa0aa", STOPPED: "#8c6d46",
     "numbness rising": "#e08a00", "plan not kept": "#7b4fa0",
     "adherence up and shifts up": "#1d6b3a",
     "adherence up, numbness easing": "#3a9d5d", "adherence up, shifts not yet": "#8fbf5a",
@@ -317,9 +325,10 @@ def adherence_vs_numbness(summary: pd.DataFrame, *, highlight: str | None = None
     sentence = ("Each dot is a client: right of the middle line they practise more than in the "
                 "first half of the period, below it their numbness is easing. Bottom right "
                 "is what the plan hopes for; top left (practising less, numbness rising) "
-                "deserves a look first. A red ring marks a recent risk answer (see Safety "
-                "first). Hover a dot for its trends and links; these are links in the log, "
-                "not proof that practice causes the change." + left_out)
+                "deserves a look first. A thick red ring marks a recent risk answer (see "
+                "Safety first); red is used for risk only. Hover a dot for its trends and "
+                "links; these are links in the log, not proof that practice causes the "
+                "change." + left_out)
     return View("adherence_vs_numbness", title, sentence, figure)
 
 

@@ -74,6 +74,7 @@ def test_scatter_one_point_per_client_with_both_numbers(summary):
     ring = {t: w for trace in view.figure.data
             for t, w in zip(trace.text, trace.marker.line.width, strict=True)}
     assert ring["P"] == 4 and ring["A"] == 1  # the risk ring: thick, red (risk only)
+    assert "red is used for risk only" in view.sentence
     assert "not proof" in view.sentence
     hover = {t: h[0] for trace in view.figure.data
              for t, h in zip(trace.text, trace.customdata, strict=True)}
@@ -168,7 +169,7 @@ def test_demo_risk_comes_first(demo):
     assert "+0.00" not in rows.loc["C01", "Micro-shift change per week"]
 
 
-def test_silence_view_right_after_safety(tiny, summary):
+def test_silence_view_right_after_safety(tiny, summary, monkeypatch):
     views = cv.caseload_views(tiny, summary, start=START, end=END)
     assert [v.key for v in views][:3] == ["safety", "silence", "adherence_vs_numbness"]
     view = views[1]
@@ -184,6 +185,10 @@ def test_silence_view_right_after_safety(tiny, summary):
     assert view.sentence.startswith("4 clients sent no check-in in the days up to Sun 29 Nov")
     assert "M: no check-in for 15 days (last on Sat 14 Nov)" in view.sentence
     calm = cv.silence(summary[~summary["silent"]])
+    monkeypatch.setattr(cv, "MAX_SILENT_NAMED", 2)
+    short = cv.silence(summary)
+    assert "M: no check-in for 15 days (last on Sat 14 Nov); and 2 more, see the table." in (
+        short.sentence) and len(short.figure.data[0].cells.values[0]) == 4
     assert calm.figure is None and calm.sentence.startswith("Every client checked in")
 
 
