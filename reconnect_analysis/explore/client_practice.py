@@ -32,11 +32,16 @@ from reconnect_analysis.fields import CUES
 from reconnect_analysis.report import charts, sections, wording
 from reconnect_analysis.tables import Tables
 
-__all__ = ["practice_states", "practice_shares", "cue_days", "link_phrase", "shifts_practice",
-           "clearest_cue", "cue_response", "STATES", "STATE_COLOURS", "CUE_ROWS",
-           "VERDICT_COLOURS", "VERDICT_RANK", "LINK_DISCLAIMER"]
+__all__ = ["practice_states", "practice_shares", "cue_days", "link_phrase", "plain_link",
+           "shifts_practice", "clearest_cue", "cue_response", "STATES", "STATE_COLOURS",
+           "CUE_ROWS", "VERDICT_COLOURS", "VERDICT_RANK", "LINK_DISCLAIMER", "SCORE_MEANING",
+           "SCORE_AXIS"]
 
 LINK_DISCLAIMER = "This is a link in the log, not proof that one causes the other."
+SCORE_MEANING = ("the micro-shift score is the share of the micro-shift signs the client "
+                 "ticked that day, 0 = none, 10 = all")
+SCORE_HOVER = "%{x}: score %{y:.1f} of 10 (share of signs ticked)<extra></extra>"
+SCORE_AXIS = "micro-shift score<br>(share of signs ticked:<br>0 = none, 10 = all)"
 
 STATES = ("done", "not done", "not answered", "not logged")
 """Cell states of the practice grid, in colour-scale order (codes 0..3)."""
@@ -49,11 +54,32 @@ VERDICT_RANK = {"clear link": 0, "possible link": 1, "no clear link": 2,
                 "not enough data yet": 3}
 
 
-def _plain_link(sentence: str) -> str:
-    """A metrics link sentence with "rho" in words and without the causality disclaimer
-    (added once per view instead)."""
-    text = str(sentence).replace(" " + LINK_DISCLAIMER, "").replace(LINK_DISCLAIMER, "")
-    return text.replace("(rho ", "(rank correlation ").strip()
+def plain_link(row) -> str:
+    """One link row (``metrics.association.link``) in plain words, numbers left out (they go
+    to the chart's hover and note), e.g. "Days with practice were usually followed by more
+    micro-shifts the next day (a clear link in the log, 51 days)"."""
+    cue = str(row["cue"])
+    subject = ("days with practice" if cue == "any"
+               else f"days with {wording.CUE_NAMES.get(cue, cue)} practice")
+    same = int(row["lag"]) == 0
+    when = "the same day" if same else "the next day"
+    n = int(row["n_days"])
+    verdict = str(row["verdict"])
+    if verdict == "not enough data yet" or pd.isna(row["rho"]):
+        text = (f"Not enough data yet to say whether {subject} go with micro-shifts {when} "
+                f"({n} {'day' if n == 1 else 'days'} with both answers)")
+    elif verdict in ("clear link", "possible link"):
+        more = "more" if float(row["rho"]) > 0 else "fewer"
+        how = "usually" if verdict == "clear link" else "often"
+        verb = f"{how} came with" if same else f"were {how} followed by"
+        strength = ("a clear link in the log," if verdict == "clear link"
+                    else "a possible link in the log, not a clear one;")
+        text = f"{subject.capitalize()} {verb} {more} micro-shifts {when} ({strength} {n} days)"
+    else:
+        verb = "came with" if same else "were followed by"
+        text = (f"{subject.capitalize()} {verb} neither clearly more nor clearly fewer "
+                f"micro-shifts {when} (no clear link in the log, {n} days)")
+    return text + "."
 
 
 # ------------------------------------------------------------------- practice by cue/day
@@ -199,8 +225,8 @@ def shifts_practice(tables: Tables, client_id: str, start=None, end=None,
     if not carries["practice"]:
         figure = _shift_figure(score, None, [], view_title)
         return View("shifts_practice", view_title,
-                    sections.NO_PRACTICE + " The chart shows the micro-shift score alone.",
-                    figure)
+                    sections.NO_PRACTICE + " The chart shows the micro-shift score alone; "
+                    + SCORE_MEANING + ".", figure)
     if link is None:
         link = _link(one, client_id, start, end, settings)
     rows = link[link["cue"] == "any"].sort_values("lag")
@@ -208,9 +234,9 @@ def shifts_practice(tables: Tables, client_id: str, start=None, end=None,
     any_states = states[states["cue"] == "any"]
     phrases = [link_phrase(r) for _, r in rows.iterrows()]
     figure = _shift_figure(score, any_states, phrases, view_title)
-    sentences = [_plain_link(s) for s in rows["sentence"]]
-    text = ("Look at whether the micro-shift score (0-10) is higher on practice days (same "
-            "day) or on the day after (next day). " + " ".join(sentences))
+    sentences = [plain_link(r) for _, r in rows.iterrows()]
+    text = (f"Look at whether the micro-shift score is higher on practice days (same day) or "
+            f"on the day after (next day); {SCORE_MEANING}. " + " ".join(sentences))
     if rows["verdict"].isin(["clear link", "possible link"]).any():
         text += " " + LINK_DISCLAIMER
     if not len(rows):
@@ -228,8 +254,9 @@ def _shift_figure(score: pd.DataFrame, states: pd.DataFrame | None, phrases: lis
     x = charts._dates(score["date"])
     figure.add_trace(go.Scatter(
         x=x, y=charts._values(score["shift_score"]), mode="lines", connectgaps=False,
-        name="micro-shift score (0-10)", line={"color": charts.COLOURS["shift"], "width": 2},
-        hovertemplate="%{x}: score %{y:.1f}<extra></extra>"), **where)
+        name="micro-shift score (share of signs ticked, 0-10)",
+        line={"color": charts.COLOURS["shift"], "width": 2},
+        hovertemplate=SCORE_HOVER), **where)
     if with_practice:
         state = states.set_index("date")["state"].reindex(pd.to_datetime(score["date"]))
         state = state.to_numpy()
@@ -243,7 +270,7 @@ def _shift_figure(score: pd.DataFrame, states: pd.DataFrame | None, phrases: lis
             figure.add_trace(go.Scatter(
                 x=[d for d, p in zip(x, pick, strict=True) if p],
                 y=[v for v, p in zip(values, pick, strict=True) if p], mode="markers",
-                name=name, marker=marker, hovertemplate="%{x}: score %{y:.1f}<extra></extra>"),
+                name=name, marker=marker, hovertemplate=SCORE_HOVER),
                 row=1, col=1)
         for i, name in enumerate(STATES):
             pick = state == name
@@ -255,12 +282,12 @@ def _shift_figure(score: pd.DataFrame, states: pd.DataFrame | None, phrases: lis
                 marker={"color": STATE_COLOURS[i], "size": 10, "symbol": "square",
                         "line": {"color": "#8a8f99", "width": 0.5}},
                 hovertemplate=f"%{{x}}: {name}<extra></extra>"), row=2, col=1)
-        figure.update_yaxes(range=[-0.3, 10.3], dtick=2, title_text="score", row=1, col=1)
+        figure.update_yaxes(range=[-0.3, 10.3], dtick=2, title_text=SCORE_AXIS, row=1, col=1)
         figure.update_yaxes(showgrid=False, ticktext=["practice<br>(any cue)"],
                             tickvals=["practice"], row=2, col=1)
         figure.update_xaxes(tickformat="%d %b", row=2, col=1)
     else:
-        figure.update_yaxes(range=[-0.3, 10.3], dtick=2, title_text="score")
+        figure.update_yaxes(range=[-0.3, 10.3], dtick=2, title_text=SCORE_AXIS)
     if phrases:
         figure.add_annotation(text="<br>".join(html.escape(p) for p in phrases),
                               xref="paper", yref="paper", x=0, y=1.0, xanchor="left",
@@ -273,16 +300,24 @@ def _shift_figure(score: pd.DataFrame, states: pd.DataFrame | None, phrases: lis
 # -------------------------------------------------------------------------- per-cue response
 
 def clearest_cue(link: pd.DataFrame) -> dict | None:
-    """The single-cue link row to name: strongest verdict (clear, then possible), then the
-    largest rank correlation in size, then same day before next day; None when no single
-    cue has a clear or possible link."""
-    single = link[(link["cue"] != "any")
-                  & link["verdict"].isin(["clear link", "possible link"])]
-    if single.empty:
+    """The single-cue link row to name, only when it stands apart: at its lag, its verdict
+    (clear or possible link) is strictly better than every other cue's (e.g. the only clear
+    link). When both lags have one: the better verdict, then same day before next day.
+    None otherwise: the cues are mostly done on the same days, so the log cannot tell
+    which one matters."""
+    single = link[link["cue"] != "any"]
+    apart = []
+    for _lag, rows in single.groupby("lag", sort=True):
+        ranks = rows["verdict"].map(VERDICT_RANK).fillna(len(VERDICT_RANK))
+        best = ranks.min()
+        if best > VERDICT_RANK["possible link"] or int((ranks == best).sum()) != 1:
+            continue
+        apart.append(rows.loc[ranks.idxmin()].to_dict() | {"_rank": best})
+    if not apart:
         return None
-    ranked = single.assign(_rank=single["verdict"].map(VERDICT_RANK),
-                           _size=-single["rho"].abs())
-    return ranked.sort_values(["_rank", "_size", "lag"], kind="stable").iloc[0].to_dict()
+    chosen = sorted(apart, key=lambda r: (r["_rank"], int(r["lag"])))[0]
+    chosen.pop("_rank")
+    return chosen
 
 
 def cue_response(tables: Tables, client_id: str, start=None, end=None,
@@ -307,21 +342,27 @@ def cue_response(tables: Tables, client_id: str, start=None, end=None,
 
 
 def _cue_response_sentence(link: pd.DataFrame) -> str:
-    intro = ("Each dot is the rank correlation (-1 to +1) between doing a cue and the "
-             "micro-shift score, with its interval as a line; a line that crosses 0 means no "
-             "clear link. ")
+    intro = ("Each dot shows how strongly doing a cue goes with the micro-shift score (-1 to "
+             "+1, hover for the numbers), with its range of likely values as a line; a line "
+             "that crosses 0 means no clear link. ")
     best = clearest_cue(link)
     if best is not None:
         when = "same day" if int(best["lag"]) == 0 else "next day"
-        return (intro + f"Clearest cue: {wording.CUE_NAMES[best['cue']]} ({when}). "
-                + _plain_link(best["sentence"]) + " " + LINK_DISCLAIMER)
+        return (intro + f"Clearest cue: {wording.CUE_NAMES[best['cue']]} ({when}), the only "
+                "cue with a link this clear. " + plain_link(best) + " " + LINK_DISCLAIMER)
     any_rows = link[(link["cue"] == "any")
                     & link["verdict"].isin(["clear link", "possible link"])]
-    if len(any_rows):
-        row = any_rows.sort_values("lag").iloc[0]
-        return (intro + "No single cue stands out (single-cue intervals are wider because "
-                "four cues are looked at); for any cue: " + _plain_link(row["sentence"])
-                + " " + LINK_DISCLAIMER)
+    single = link[(link["cue"] != "any")
+                  & link["verdict"].isin(["clear link", "possible link"])]
+    if len(any_rows) or len(single):
+        text = (intro + "No single cue stands apart from the others, so the log cannot tell "
+                "which one matters (cues done on the same days cannot be told apart).")
+        positive = any_rows[any_rows["rho"] > 0].sort_values("lag", ascending=False)
+        if len(positive):
+            general = plain_link(positive.iloc[0])
+            text += " Practice in general goes with more micro-shifts: " + general[:1].lower() \
+                + general[1:]
+        return text + " " + LINK_DISCLAIMER
     if (link["verdict"] == "not enough data yet").all():
         n = int(link["n_days"].max())
         return (intro + f"Not enough data yet to compare cues: at most {n} days with both "

@@ -87,8 +87,13 @@ def test_shifts_practice_marks_practice_days_and_names_both_lags():
     assert list(without.x) == ["2026-11-17"]
     note = view.figure.layout.annotations[0].text
     assert "Same day: not enough data yet" in note and "Next day: not enough data yet" in note
-    assert ("Not enough data yet to say whether any cue practice goes with micro-shifts on "
-            "the same day") in view.sentence
+    assert ("Not enough data yet to say whether days with practice go with micro-shifts the "
+            "same day (4 days with both answers).") in view.sentence
+    # by hand: practice answered and a score on Mon, Tue, Fri, Sun; next day only Mon -> Tue
+    assert "micro-shifts the next day (1 day with both answers)." in view.sentence
+    assert "share of the micro-shift signs the client ticked that day, 0 = none, 10 = all" \
+        in view.sentence
+    assert "share of signs ticked" in view.figure.layout.yaxis.title.text
     assert "rho" not in view.sentence
 
 
@@ -108,19 +113,67 @@ def _link_frame() -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def test_clearest_cue_prefers_clear_then_largest_size():
-    best = client_practice.clearest_cue(_link_frame())
-    # clear links: sensory 0.2 (same day), connection 0.0 (same day), sensory 0.45,
-    # connection -0.5 (next day): the largest size is connection next day
-    assert (best["cue"], best["lag"]) == ("connection", 1)
+def test_clearest_cue_only_when_it_stands_apart_from_every_other_cue():
+    # two clear links on each day (sensory and connection): no cue stands apart, however
+    # much larger one correlation is
+    assert client_practice.clearest_cue(_link_frame()) is None
     assert client_practice.clearest_cue(_link_frame().assign(verdict="no clear link")) is None
+    # next day: connection drops to possible, so sensory is the only clear link there
+    link = _link_frame()
+    link.loc[(link["cue"] == "connection") & (link["lag"] == 1), "verdict"] = "possible link"
+    best = client_practice.clearest_cue(link)
+    assert (best["cue"], best["lag"]) == ("sensory", 1)
+    # the only possible link among "no clear link" cues stands apart too; "any" does not count
+    only = _link_frame().assign(verdict="no clear link")
+    only.loc[(only["cue"] == "body") & (only["lag"] == 0), "verdict"] = "possible link"
+    only.loc[only["cue"] == "any", "verdict"] = "clear link"
+    best = client_practice.clearest_cue(only)
+    assert (best["cue"], best["lag"]) == ("body", 0)
+
+
+def test_plain_link_leads_with_words_and_leaves_numbers_out():
+    row = {**LINK_ROW, "cue": "any", "level": 0.9875}
+    assert client_practice.plain_link(row) == (
+        "Days with practice were usually followed by more micro-shifts the next day (a clear "
+        "link in the log, 51 days).")
+    assert client_practice.plain_link({**row, "cue": "body", "lag": 0, "rho": -0.4,
+                                       "verdict": "possible link", "n_days": 30}) == (
+        "Days with body (movement) practice often came with fewer micro-shifts the same day "
+        "(a possible link in the log, not a clear one; 30 days).")
+    assert client_practice.plain_link({**row, "verdict": "no clear link", "rho": 0.05}) == (
+        "Days with practice were followed by neither clearly more nor clearly fewer "
+        "micro-shifts the next day (no clear link in the log, 51 days).")
+    assert client_practice.plain_link({**row, "verdict": "not enough data yet",
+                                       "rho": np.nan, "n_days": 9}) == (
+        "Not enough data yet to say whether days with practice go with micro-shifts the next "
+        "day (9 days with both answers).")
+    for verdict in ("clear link", "possible link", "no clear link"):
+        text = client_practice.plain_link({**row, "verdict": verdict})
+        assert "%" not in text and "0.8" not in text and "rank correlation" not in text
 
 
 def test_cue_response_forest_shows_each_interval_coloured_by_verdict():
     link = _link_frame()
     view = client_practice.cue_response(tiny(), "T1", START, END, link=link)
-    assert "Clearest cue: connection (next day). sentence connection 1 (rank correlation " \
-        "-0.50, ...)." in view.sentence
+    # two clear links on each day: the log cannot tell which cue matters; "any" has no link
+    assert "No single cue stands apart from the others, so the log cannot tell which one " \
+        "matters (cues done on the same days cannot be told apart). This is a link" \
+        in view.sentence
+    assert "Clearest cue" not in view.sentence and "%" not in view.sentence
+    # "any" with a clear next-day link: practice in general goes with more micro-shifts
+    general = client_practice.cue_response(tiny(), "T1", START, END, link=link.assign(
+        verdict=np.where(link["cue"] == "any", "clear link", link["verdict"]),
+        rho=np.where(link["cue"] == "any", 0.8, link["rho"])))
+    assert ("cannot be told apart). Practice in general goes with more "
+            "micro-shifts: days with practice were usually followed by more micro-shifts the "
+            "next day (a clear link in the log, 30 days).") in general.sentence
+    # one cue apart: named, in plain words
+    apart = link.copy()
+    apart.loc[(apart["cue"] == "connection") & (apart["lag"] == 1), "verdict"] = "possible link"
+    named = client_practice.cue_response(tiny(), "T1", START, END, link=apart)
+    assert ("Clearest cue: sensory (next day), the only cue with a link this clear. Days with "
+            "sensory practice were usually followed by more micro-shifts the next day (a clear "
+            "link in the log, 30 days).") in named.sentence
     traces = {t.name: t for t in view.figure.data}
     clear = traces["clear link"]
     assert list(clear.x) == [0.2, 0.0, 0.45, -0.5]

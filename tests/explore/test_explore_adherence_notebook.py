@@ -67,7 +67,7 @@ def test_runs_on_the_demo_for_c01_with_safety_first(demo_validated, tmp_path):
     assert len(views) == 6
     assert "C01 · Safety first" in views[0]
     assert all("C01 · " in text for text in views)
-    assert "tend to be followed by more micro-shifts the next day" in views[2]
+    assert "were usually followed by more micro-shifts the next day" in views[2]
 
 
 @pytest.mark.timeout(240)
