@@ -50,6 +50,8 @@ SUMMARY_COLUMNS = {
     "practice_change": "float64",
     "numbness_slope": "float64", "numbness_low": "float64", "numbness_high": "float64",
     "numbness_days": "int64", "numbness_verdict": "str",
+    "numbness_week": "float64", "numbness_week_before": "float64",
+    "days_week": "int64", "days_week_before": "int64",
     "shift_slope": "float64", "shift_low": "float64", "shift_high": "float64",
     "shift_days": "int64", "shift_verdict": "str",
     "link_same_day": "str", "rho_same_day": "float64", "days_same_day": "int64",
@@ -91,6 +93,9 @@ def client_summary(tables: Tables, *, start, end, settings: Settings = DEFAULTS
           micro-shift score as ``shift_*`` (``metrics.trends.slopes`` over the period;
           ``shift_verdict`` is :data:`NOT_IN_EXPORT` when the export asks no micro-shift
           questions);
+        - ``numbness_week`` / ``numbness_week_before``: mean numbness of the period's last
+          week and of the week before (``metrics.trends.week_over_week``, NaN when no day
+          logged), ``days_week`` / ``days_week_before`` the days behind each mean;
         - ``link_same_day``, ``rho_same_day``, ``days_same_day`` and ``link_next_day``,
           ``rho_next_day``, ``days_next_day``: verdict, rank correlation and days of the
           association of any cue with the micro-shift score (``metrics.association.link``);
@@ -138,8 +143,11 @@ def client_summary(tables: Tables, *, start, end, settings: Settings = DEFAULTS
     out = out.merge(_halves(practice, start, n_days), on="client_id", how="left")
     out = out.merge(_slopes(slopes), on="client_id", how="left")
     out = out.merge(_links(link, carries), on="client_id", how="left")
+    out = out.merge(_last_weeks(tables, end, settings) if has_entries else _last_weeks(
+        None, end, settings), on="client_id", how="left")
     for column in ("practice_days_first", "practice_days_second", "numbness_days",
-                   "shift_days", "days_same_day", "days_next_day"):
+                   "shift_days", "days_same_day", "days_next_day", "days_week",
+                   "days_week_before"):
         out[column] = out[column].fillna(0).astype("int64")
     for column in ("numbness_verdict", "shift_verdict"):
         out[column] = out[column].astype(object).fillna(NOT_ENOUGH)
@@ -227,6 +235,23 @@ def _slopes(slopes: pd.DataFrame | None) -> pd.DataFrame:
             part["client_id"] = part["client_id"].astype(str)
         parts.append(part.set_index("client_id"))
     return parts[0].join(parts[1], how="outer").reset_index()
+
+
+def _last_weeks(tables: Tables | None, end: pd.Timestamp, settings: Settings
+                ) -> pd.DataFrame:
+    """Mean numbness of the period's last week and of the week before (the engine's "this
+    week against last week")."""
+    columns = ["client_id", "numbness_week", "numbness_week_before", "days_week",
+               "days_week_before"]
+    if tables is None:
+        return pd.DataFrame({c: pd.Series(dtype=object if c == "client_id" else "float64")
+                             for c in columns})
+    wow = metrics.trends.week_over_week(tables, settings=settings, week=end)
+    wow = wow[wow["measure"] == "numbness"]
+    return pd.DataFrame({"client_id": wow["client_id"].astype(str),
+                         "numbness_week": wow["this_week"], "numbness_week_before":
+                         wow["last_week"], "days_week": wow["n_days_this"],
+                         "days_week_before": wow["n_days_last"]})
 
 
 def _links(link: pd.DataFrame | None, carries: dict) -> pd.DataFrame:

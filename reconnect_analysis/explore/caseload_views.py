@@ -337,11 +337,8 @@ def _hover(row) -> list[str]:
     lines = [f"<b>{e(str(row.client_id))}</b>: {e(row.pattern)}",
              f"practised {_pct(row.share_practised_first)} → {_pct(row.share_practised_second)}"
              " of answered days (first → second half)",
-             "numbness change per week: " + e(trend_text(
-                 row.numbness_slope, row.numbness_low, row.numbness_high,
-                 row.numbness_verdict)),
-             "micro-shift change per week: " + e(trend_text(
-                 row.shift_slope, row.shift_low, row.shift_high, row.shift_verdict)),
+             "numbness change per week: " + e(numbness_words(row)),
+             "micro-shift change per week: " + e(shift_words(row)),
              f"practice and micro-shifts, same day: {e(row.link_same_day)}; next day: "
              f"{e(row.link_next_day)}",
              f"logged {row.days_logged} of {row.days_in_period} days"]
@@ -463,19 +460,17 @@ LINK_WORDS = {VERDICTS[3]: "clear", VERDICTS[2]: "possible", VERDICTS[1]: "no cl
 def client_rows(summary: pd.DataFrame) -> pd.DataFrame:
     """The summary in words, one row per client, columns named by :data:`CLIENT_COLUMNS`.
 
-    Shares read "44% → 67%" (— when fewer than
+    A client who logs too little (``enough_data`` False) gets "not enough data yet" for
+    both trends, never a slope the caseload just said cannot be read. Shares read "44% →
+    67%" (— when fewer than
     :data:`.caseload.MIN_DAYS_PER_HALF` answered days,
-    "no practice answers" when none), trends "-0.7 a week, going down" (:func:`trend_text`),
+    "no practice answers" when none), trends "-0.7 a week, going down" (:func:`trend_text`;
+    numbness also "last week 7.4 vs 6.3 the week before", :func:`week_text`),
     links "no clear / clear" (:data:`LINK_WORDS`), risk counts and silence "⚠ 11; no
     check-in for 9 days" (empty when neither); the pattern "stopped logging" with the day
     of the last check-in.
     """
-    def trend(row):
-        return trend_text(row.numbness_slope, row.numbness_low, row.numbness_high,
-                          row.numbness_verdict)
-
-    def shift(row):
-        return trend_text(row.shift_slope, row.shift_low, row.shift_high, row.shift_verdict)
+    trend, shift = numbness_words, shift_words
 
     def risk(row):
         parts = [f"⚠ {row.risk_recent}"] if row.risk_recent else []
@@ -513,13 +508,47 @@ def trend_text(slope, low, high, verdict) -> str:
     that did not move); otherwise one decimal and the verdict, "-0.6 a week, going down",
     with a slope that rounds to zero written "0 a week" (never "+0.00"). Without a slope:
     the verdict alone ("not enough data yet")."""
-    if pd.isna(slope):
+    if pd.isna(slope) or verdict == NOT_ENOUGH:
         return str(verdict)
     if slope == 0 and low == 0 and high == 0:
         return "no change"
     value = round(float(slope), 1)
     number = "0" if value == 0 else f"{value:+.1f}"
     return f"{number} a week, {verdict}"
+
+
+def numbness_words(row) -> str:
+    """The numbness cell of a summary row: :func:`trend_text` ("not enough data yet" for a
+    client who logs too little), then :func:`week_text`."""
+    text = (trend_text(row.numbness_slope, row.numbness_low, row.numbness_high,
+                       row.numbness_verdict) if row.enough_data else NOT_ENOUGH)
+    weeks = week_text(row)
+    if not weeks:
+        return text
+    return ("no change over the weeks" if text == "no change" else text) + f"; {weeks}"
+
+
+def shift_words(row) -> str:
+    """The micro-shift cell of a summary row (:func:`trend_text`; "not enough data yet" for a
+    client who logs too little)."""
+    if not row.enough_data and row.shift_verdict != NOT_IN_EXPORT:
+        return NOT_ENOUGH
+    return trend_text(row.shift_slope, row.shift_low, row.shift_high, row.shift_verdict)
+
+
+def week_text(row) -> str:
+    """The period's last week against the week before, "last week 7.4 vs 6.3 the week
+    before" (a mean from fewer than 4 logged days says how many); "" when neither week has
+    a numbness answer."""
+    def mean(value, days):
+        if pd.isna(value):
+            return "not logged"
+        return f"{value:.1f}" + (f" ({_count(int(days), 'day', 'days')})" if days < 4 else "")
+
+    if pd.isna(row.numbness_week) and pd.isna(row.numbness_week_before):
+        return ""
+    return (f"last week {mean(row.numbness_week, row.days_week)} vs "
+            f"{mean(row.numbness_week_before, row.days_week_before)} the week before")
 
 
 def attention_order(summary: pd.DataFrame) -> pd.DataFrame:

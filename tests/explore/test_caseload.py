@@ -135,6 +135,10 @@ def test_hand_computed_numbers(summary):
     assert b["numbness_slope"] == pytest.approx(-1.75)               # -0.25 a day x 7
     assert b["numbness_verdict"] == "going down"
     assert _row(summary, "D")["numbness_slope"] == pytest.approx(1.75)
+    # this week against last week (the period's last two weeks): 8 - 0.25 x day
+    assert b["numbness_week"] == pytest.approx(8 - 0.25 * 24)          # days 21-27: 2.0
+    assert b["numbness_week_before"] == pytest.approx(8 - 0.25 * 17)   # days 14-20: 3.75
+    assert (b["days_week"], b["days_week_before"]) == (7, 7)
     e = _row(summary, "E")
     assert e["practice_change"] == pytest.approx((2 - 10) / 14)      # -0.571
     # H: 8 logged days (days 0, 2, ..., 14) < 10 needed for a trend

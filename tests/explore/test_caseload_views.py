@@ -81,7 +81,8 @@ def test_scatter_one_point_per_client_with_both_numbers(summary):
     assert hover["B"].split("<br>") == [
         "<b>B</b>: adherence up, numbness easing",
         "practised 14% → 86% of answered days (first → second half)",
-        "numbness change per week: -1.8 a week, going down",
+        "numbness change per week: -1.8 a week, going down; last week 2.0 vs 3.8 the week "
+        "before",
         "micro-shift change per week: no change",
         f"practice and micro-shifts, same day: {_row(summary, 'B')['link_same_day']}; "
         f"next day: {_row(summary, 'B')['link_next_day']}",
@@ -124,8 +125,19 @@ def test_verdicts_too_little_and_patterns_counts(summary):
 def test_client_rows_in_words(summary):
     rows = cv.client_rows(summary).set_index("Client")
     assert rows.loc["A", "Practised (1st → 2nd half)"] == "14% → 86%"
-    assert rows.loc["B", "Numbness change per week"] == "-1.8 a week, going down"
-    assert rows.loc["A", "Numbness change per week"] == "no change"  # 0, interval 0 to 0
+    # B: 8 - 0.25 a day; last week (days 21-27) mean 2.0, the week before (14-20) 3.75
+    assert rows.loc["B", "Numbness change per week"] == (
+        "-1.8 a week, going down; last week 2.0 vs 3.8 the week before")
+    assert rows.loc["A", "Numbness change per week"] == (  # slope 0, interval 0 to 0
+        "no change over the weeks; last week 5.0 vs 5.0 the week before")
+    assert rows.loc["H", "Numbness change per week"] == (  # only day 14 (16 Nov) logged
+        "not enough data yet; last week not logged vs 5.0 (1 day) the week before")
+    assert rows.loc["K", "Numbness change per week"] == "not enough data yet"
+    # I logs too little (11 of the 23 days it spans): no slope shown, though the engine has one
+    assert _row(summary, "I")["numbness_verdict"] == "no clear change"
+    assert rows.loc["I", "Numbness change per week"].startswith("not enough data yet; ")
+    assert rows.loc["I", "Micro-shift change per week"] == "not enough data yet"
+    assert cv.trend_text(0.0, 0.0, 0.0, "not enough data yet") == "not enough data yet"
     assert rows.loc["A", "Micro-shift change per week"].endswith(" a week, going up")
     assert rows.loc["M", "Pattern"] == "stopped logging (last check-in Sat 14 Nov)"
     assert rows.loc["M", "Risk (last 14 days) and silence"] == (
