@@ -7,6 +7,8 @@ Gaps in a line stay gaps: a day without a check-in is unknown, never 0.
 
 from __future__ import annotations
 
+import html
+
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
@@ -24,10 +26,18 @@ from reconnect_analysis.explore.client_common import (
     title,
 )
 from reconnect_analysis.explore.display import View
-from reconnect_analysis.report import charts, wording
+from reconnect_analysis.report import charts
 from reconnect_analysis.tables import Tables
 
-__all__ = ["numbness", "fuel_change", "fuel", "NO_FUEL", "FUEL_COUNTS", "FUEL_SCALES"]
+__all__ = ["numbness", "fuel_change", "fuel", "NO_FUEL", "FUEL_COUNTS", "FUEL_SCALES",
+           "RISK_COLOUR", "RISK_MARK", "EPISODE_FILL", "THRESHOLD_COLOUR"]
+
+RISK_COLOUR = "#c00000"
+"""Red is kept for risk only in this notebook: the ⚠ marks of risk-answer and red-flag days."""
+RISK_MARK = "risk answer or red flag"
+EPISODE_FILL = "rgba(232,163,61,0.20)"
+THRESHOLD_COLOUR = "#8a5300"
+"""Numb stretches (amber) and the numb-day threshold (brown): not red, which means risk."""
 
 NO_FUEL = ("This export carries no fuel questions (sleep, wake time, alcohol, cannabis, "
            "late scrolling, recovery, conflict, daylight walks), so fuel cannot be shown.")
@@ -68,18 +78,109 @@ def numbness(tables: Tables, client_id: str, start=None, end=None,
                             threshold=settings.numb_threshold, start=start, end=end)
     figure = chart.figure
     _widen_day_bands(figure)
+    _no_red(figure)
+    n_risk_days = _mark_risks(figure, one, client_id, start, end)
     _style(figure, view_title, 360)
     figure.update_layout(hovermode="x unified")
-    trend = wording.numbness_trend(slopes[slopes["client_id"] == client_id])
-    duration = wording.numbness_duration(summary[summary["client_id"] == client_id])
-    trend_text = trend.text[:-1].replace(" over the last ", " over these ")
-    duration_text = (duration.text[:-1]
-                     .replace("the last 14 days", f"the 14 days to {_short_day(end)}")
-                     .replace("(1 days)", "(1 day)"))
-    text = (f"Look at the shaded numb stretches and what happens around the marked events. "
-            f"{trend_text} ({trend.certainty}). {duration_text}; {duration.certainty}.")
+    trend_text = trend_sentence(slopes[slopes["client_id"] == client_id], start, end)
+    all_days = metrics.duration.numb_days(one, settings=settings, end=end)
+    duration_text = duration_sentence(summary[summary["client_id"] == client_id],
+                                      all_days[all_days["client_id"] == client_id], end,
+                                      settings)
+    text = ("Look at the shaded numb stretches and what happens around the marked events. "
+            f"{trend_text} {duration_text}")
     text += _events_text(events, start, end)
+    if n_risk_days:
+        text += (f" A red ⚠ marks each of the {_count(n_risk_days, 'day')} with a risk answer "
+                 "or red flag (see Safety first).")
     return View("numbness", view_title, text, figure)
+
+
+def _per_week(value: float) -> str:
+    """A change per week with zero written as "0" (never "+0.0")."""
+    return "0" if round(value, 1) == 0 else f"{value:+.1f}"
+
+
+def trend_sentence(slopes: pd.DataFrame, start, end) -> str:
+    """The numbness trend over the chosen weeks (``metrics.trends.slopes`` row) in words.
+
+    A flat trend whose interval rounds to 0 at both ends reads "no change"; zero is written
+    "0", never "+0.0"."""
+    weeks = max(1, round(((pd.Timestamp(end) - pd.Timestamp(start)).days + 1) / 7))
+    over = f"over these {_count(weeks, 'week')}"
+    row = slopes.iloc[0] if len(slopes) else None
+    if (row is None or row["verdict"] == "not enough data yet"
+            or pd.isna(row["slope_per_week"])):
+        n = 0 if row is None else int(row["n_days"])
+        return (f"Numbness trend: not enough logged days yet to say which way it is going "
+                f"({_count(n, 'day')} with a value).")
+    slope, low, high, n = (float(row["slope_per_week"]), float(row["ci_low"]),
+                           float(row["ci_high"]), int(row["n_days"]))
+    if row["verdict"] in ("going down", "going up"):
+        way = "easing" if row["verdict"] == "going down" else "rising"
+        size = "lower" if row["verdict"] == "going down" else "higher"
+        return (f"Numbness is {way}: about {abs(slope):.1f} points {size} each week {over} "
+                f"(fairly sure: between {_per_week(low)} and {_per_week(high)} a week, "
+                f"{_count(n, 'day')}).")
+    if round(low, 1) == 0 and round(high, 1) == 0:
+        return f"Numbness shows no change {over} ({_count(n, 'day')})."
+    return (f"Numbness shows no clear change {over} (uncertain: between {_per_week(low)} and "
+            f"{_per_week(high)} a week, {_count(n, 'day')}).")
+
+
+def duration_sentence(summary: pd.DataFrame, days: pd.DataFrame, end,
+                      settings: Settings = DEFAULTS) -> str:
+    """Numb days in the 14 days to ``end`` and the numb stretch ongoing at ``end``
+    (``metrics.duration.summary``), claiming no more than the log shows.
+
+    ``days`` is the client's ``metrics.duration.numb_days`` up to ``end``. A stretch that
+    begins on the client's first check-in says "since the first check-in (at least N days)";
+    one whose last check-in comes before ``end`` says "up to the last check-in on ...";
+    days inside the stretch without a check-in are counted out loud.
+    """
+    row = summary.iloc[0] if len(summary) else None
+    end_text = f"the 14 days to {_short_day(end)}"
+    if row is None or not int(row["logged_days_14"]):
+        return f"Numb days: nothing logged in {end_text}."
+    logged, numb = int(row["logged_days_14"]), int(row["numb_days_14"])
+    text = f"Numb on {numb} of {_count(logged, 'day')} logged in {end_text}"
+    persistent = row["persistent"]
+    if pd.isna(persistent):
+        return (text + f": too few days logged to say whether numbness is persistent (at "
+                f"least {settings.min_logged_days_in_window} are needed).")
+    text += " (more than half: persistent)" if bool(persistent) else " (not most days)"
+    onset, length = row["episode_onset"], row["episode_length_days"]
+    if pd.isna(onset) or pd.isna(length):
+        return text + "."
+    onset, length = pd.Timestamp(onset), int(length)
+    last_numb = onset + pd.Timedelta(days=length - 1)
+    known = days[days["numb_day"].notna().to_numpy()]
+    first_checkin = pd.Timestamp(known["date"].min()) if len(known) else onset
+    last_checkin = pd.Timestamp(known["date"].max()) if len(known) else last_numb
+    inside = days[(days["date"] >= onset) & (days["date"] <= last_numb)]
+    not_logged = length - int(inside["numb_day"].notna().sum())
+    gaps = f", including {_count(not_logged, 'day')} not logged" if not_logged > 0 else ""
+    since_first = onset <= first_checkin
+    stopped = last_checkin < pd.Timestamp(end).normalize()
+    if since_first and stopped:
+        stretch = (f"numb from the first check-in on {_long_day(first_checkin)} up to the "
+                   f"last check-in on {_long_day(last_checkin)} (at least {length} days"
+                   f"{gaps})")
+    elif since_first:
+        stretch = (f"the numb stretch has run since the first check-in on "
+                   f"{_long_day(first_checkin)} (at least {length} days{gaps})")
+    elif stopped:
+        stretch = (f"the last numb stretch began {_long_day(onset)} and ran up to the last "
+                   f"check-in on {_long_day(last_checkin)} ({_count(length, 'day')}{gaps})")
+    else:
+        stretch = (f"the current numb stretch began {_long_day(onset)} "
+                   f"({_count(length, 'day')}{gaps})")
+    return f"{text}; {stretch}."
+
+
+def _long_day(value) -> str:
+    day = pd.Timestamp(value)
+    return f"{day:%a} {day.day} {day:%b}"
 
 
 def _widen_day_bands(figure: go.Figure) -> None:
@@ -90,6 +191,41 @@ def _widen_day_bands(figure: go.Figure) -> None:
         if shape.type == "rect":
             shape.x0 = f"{pd.Timestamp(shape.x0) - half:%Y-%m-%d %H:%M}"
             shape.x1 = f"{pd.Timestamp(shape.x1) + half:%Y-%m-%d %H:%M}"
+
+
+def _no_red(figure: go.Figure) -> None:
+    """Numb stretches amber and the threshold brown: red means risk only here."""
+    for shape in figure.layout.shapes:
+        if shape.type == "rect":
+            shape.fillcolor = EPISODE_FILL
+        elif shape.type == "line" and shape.line.color == charts.COLOURS["threshold"]:
+            shape.line.color = THRESHOLD_COLOUR
+            shape.line.dash = "dash"
+
+
+def _mark_risks(figure: go.Figure, tables: Tables, client_id: str, start, end) -> int:
+    """A red ⚠ at the top of the chart on each day with a risk answer or red flag in the
+    period; the hover says what was logged (client text escaped)."""
+    from reconnect_analysis.explore.client_safety import risk_table
+
+    rows = risk_table(tables, client_id, start, end)
+    rows = rows[rows["when"] == "in the chosen weeks"]
+    if rows.empty:
+        return 0
+    days, texts = [], []
+    for day, group in rows.groupby("date", sort=True):
+        what = "; ".join(html.escape(f"{w} {v}" if v != "yes" else str(w))
+                         for w, v in zip(group["what"], group["value_text"], strict=True))
+        days.append(f"{pd.Timestamp(day):%Y-%m-%d}")
+        texts.append(f"⚠ {pd.Timestamp(day):%a} {pd.Timestamp(day).day} "
+                     f"{pd.Timestamp(day):%b}: {what}")
+    figure.add_trace(go.Scatter(
+        x=days, y=[10.0] * len(days), mode="markers+text", name=f"⚠ {RISK_MARK}",
+        text=["⚠"] * len(days), textposition="middle center", textfont={"color": "white",
+                                                                          "size": 9},
+        marker={"symbol": "triangle-up", "size": 18, "color": RISK_COLOUR},
+        hovertext=texts, hovertemplate="%{hovertext}<extra></extra>"))
+    return len(days)
 
 
 def _events_text(events: pd.DataFrame, start, end) -> str:
@@ -205,7 +341,7 @@ def _fuel_figure(weeks: pd.DataFrame, view_title: str) -> go.Figure:
         name="sleep", line={"color": "#5b7db1"}, customdata=logged,
         hovertemplate="week of %{x}: %{y:.1f} h (%{customdata} days logged)<extra></extra>"),
         row=2, col=1)
-    colours = ("#a4001d", "#6a3d9a", "#8a5300", "#1d6b3a", "#d1495b", "#5aa469")
+    colours = ("#3b6e8f", "#6a3d9a", "#8a5300", "#1d6b3a", "#b08d2a", "#5aa469")  # no red
     for (column, label), colour in zip(FUEL_COUNTS.items(), colours, strict=True):
         if column not in weeks.columns or weeks[column].isna().all():
             continue

@@ -28,8 +28,9 @@ def test_numbness_episodes_threshold_events_and_sentence():
     lines = [s for s in view.figure.layout.shapes if s.type == "line"]
     assert any(s.y0 == 5 and s.y1 == 5 for s in lines)  # the threshold
     assert sum(s.x0 == "2026-11-18" for s in lines) == 1  # the event inside the weeks only
-    assert ("Numb on 3 of 5 days logged in the 14 days to 22 Nov; too few days to say "
-            "whether numbness is persistent") in view.sentence
+    assert ("Numb on 3 of 5 days logged in the 14 days to 22 Nov: too few days logged to say "
+            "whether numbness is persistent (at least 7 are needed).") in view.sentence
+    assert "counted:" not in view.sentence  # the day count is said once
     assert "Marked: medication dose change (<b>50 mg to 100 mg</b>) on 18 Nov." in \
         view.sentence
     assert "prescriber" in view.sentence
@@ -74,3 +75,89 @@ def test_fuel_view_sentence_and_bars():
 def test_fuel_without_fuel_fields():
     view = client_numbness.fuel(tiny(), "T1", START, END)
     assert view.figure is None and view.sentence == client_numbness.NO_FUEL
+
+
+def test_numbness_marks_risk_days_in_red_and_keeps_red_for_risk_only():
+    risks = pd.DataFrame({
+        "client_id": ["T1", "T1", "T1", "T1"],
+        "date": pd.to_datetime(["2026-11-17", "2026-11-17", "2026-11-22", "2026-11-01"]),
+        "field": ["flag_dissociation", "hopelessness", "self_harm_thoughts", "unsafe"],
+        "value": ["true", "3", "<b>true</b>", "true"],
+        "status": ["positive"] * 4, "from_quarantine": [False] * 4})
+    view = client_numbness.numbness(Tables(entries=tiny().entries, risks=risks), "T1",
+                                    START, END)
+    marks = [t for t in view.figure.data if t.name == "⚠ risk answer or red flag"]
+    assert len(marks) == 1
+    mark = marks[0]
+    # two days in the chosen weeks (1 Nov is before them); one mark per day
+    assert list(mark.x) == ["2026-11-17", "2026-11-22"]
+    assert mark.marker.color == client_numbness.RISK_COLOUR
+    assert mark.hovertext[0] == ("⚠ Tue 17 Nov: Severe dissociation (losing time, feeling "
+                                 "unreal); Hopelessness 3 (highest on a 0–3 scale)")
+    # the recorded value is client text: escaped
+    assert mark.hovertext[1] == "⚠ Sun 22 Nov: Thoughts of self-harm &lt;b&gt;true&lt;/b&gt;"
+    assert "A red ⚠ marks each of the 2 days with a risk answer or red flag" in view.sentence
+    # red means risk only: numb stretches amber, the threshold brown
+    for shape in view.figure.layout.shapes:
+        if shape.type == "rect":
+            assert shape.fillcolor == client_numbness.EPISODE_FILL
+        else:
+            assert shape.line.color != "#a4001d"
+    fuel = client_numbness.fuel(_fuel_tables(), "T1", pd.Timestamp("2026-11-09"), END)
+    reds = {"#a4001d", "#c00000", "#d1495b"}
+    assert not reds & {getattr(t.marker, "color", None) for t in fuel.figure.data}
+    plain = client_numbness.numbness(tiny(), "T1", START, END)
+    assert not [t for t in plain.figure.data if "risk" in str(t.name)]
+    assert "⚠" not in plain.sentence
+
+
+# ------------------------------------------------------------------ trend and stretch words
+
+def _slope(verdict, slope, low, high, n=53) -> pd.DataFrame:
+    return pd.DataFrame([{"verdict": verdict, "slope_per_week": slope, "ci_low": low,
+                          "ci_high": high, "n_days": n}])
+
+
+def test_trend_sentence_says_no_change_for_a_zero_interval_and_never_plus_zero():
+    start, end = pd.Timestamp("2026-09-28"), END
+    flat = client_numbness.trend_sentence(_slope("no clear change", 0.0, 0.0, 0.0), start, end)
+    assert flat == "Numbness shows no change over these 8 weeks (53 days)."
+    text = client_numbness.trend_sentence(_slope("no clear change", -0.05, -0.21, 0.02),
+                                          start, end)
+    assert text == ("Numbness shows no clear change over these 8 weeks (uncertain: between "
+                    "-0.2 and 0 a week, 53 days).")
+    assert "+0.0" not in text and "flat" not in text
+    assert client_numbness.trend_sentence(_slope("going down", -0.7, -0.8, -0.6), start,
+                                          end) == (
+        "Numbness is easing: about 0.7 points lower each week over these 8 weeks (fairly "
+        "sure: between -0.8 and -0.6 a week, 53 days).")
+
+
+def _stretch(onset, length, logged_dates, end="2026-11-22", logged14=12, numb14=12):
+    summary = pd.DataFrame([{"logged_days_14": logged14, "numb_days_14": numb14,
+                             "persistent": True, "episode_onset": pd.Timestamp(onset),
+                             "episode_length_days": length}])
+    dates = pd.to_datetime(logged_dates)
+    days = pd.DataFrame({"date": dates, "numb_day": [True] * len(dates)})
+    return client_numbness.duration_sentence(summary, days, pd.Timestamp(end))
+
+
+def test_duration_sentence_claims_no_more_than_the_log_shows():
+    every = pd.date_range("2026-11-01", "2026-11-22")
+    # began on the first check-in: the stretch may be older
+    assert _stretch("2026-11-01", 22, every).endswith(
+        "; the numb stretch has run since the first check-in on Sun 1 Nov (at least 22 "
+        "days).")
+    # logging stopped on Thu 19 Nov, 3 days before the end: "up to the last check-in"
+    later = pd.date_range("2026-11-05", "2026-11-19").delete([3, 4])  # 8, 9 Nov not logged
+    assert _stretch("2026-11-10", 10, later.insert(0, pd.Timestamp("2026-11-01"))).endswith(
+        "; the last numb stretch began Tue 10 Nov and ran up to the last check-in on Thu 19 "
+        "Nov (10 days).")
+    # a current stretch with days not logged inside it (14 - 12 logged = 2 not logged)
+    gaps = pd.date_range("2026-11-01", "2026-11-22").delete([12, 15])  # 13, 16 Nov
+    assert _stretch("2026-11-09", 14, gaps).endswith(
+        "; the current numb stretch began Mon 9 Nov (14 days, including 2 days not logged).")
+    # both: from the first to the last check-in
+    assert _stretch("2026-11-01", 19, pd.date_range("2026-11-01", "2026-11-19")).endswith(
+        "; numb from the first check-in on Sun 1 Nov up to the last check-in on Thu 19 Nov "
+        "(at least 19 days).")

@@ -134,7 +134,7 @@ def test_demo_c05_sparse_logging_is_shown_as_not_logged(demo):
     heat = views["cue_days"].figure.data[0]
     assert sum(v == "not logged" for v in heat.text[-1]) == not_logged
     assert "Not enough data yet" in views["shifts_practice"].sentence
-    assert "too few days to say whether numbness is persistent" in views["numbness"].sentence
+    assert "too few days logged to say whether numbness is persistent" in views["numbness"].sentence
     assert "Silence can hide risk" in views["safety"].sentence  # never logs the last days
 
 
