@@ -292,7 +292,64 @@ def fuel(tables: Tables, client_id: str, start=None, end=None,
     if weeks.empty or not weeks["days_logged"].sum():
         return View("fuel", view_title, f"No check-ins in {_range_text(start, end)}: fuel is "
                     "unknown here.", None)
-    return View("fuel", view_title, _fuel_sentence(weeks), _fuel_figure(weeks, view_title))
+    around = event_fuel_text(one, client_id, start, end, settings)
+    return View("fuel", view_title, _fuel_sentence(weeks, around),
+                _fuel_figure(weeks, view_title))
+
+
+FUEL_WINDOW_MEASURES = {"wake_time_sd_min": ("spread of wake times", "min"),
+                        "sleep_hours": ("sleep", "h"),
+                        "alcohol_days": ("alcohol days", "share"),
+                        "cannabis_days": ("cannabis days", "share"),
+                        "conflict_days": ("conflict days", "share")}
+"""The fuel measures of ``metrics.windows.before_after``, in words, with their unit."""
+
+
+def _window_value(value: float, unit: str) -> str:
+    if unit == "min":
+        return f"{value:.0f} min"
+    if unit == "h":
+        return f"{value:.1f} h"
+    return f"{value:.0%} of days"
+
+
+def event_fuel_text(tables: Tables, client_id: str, start, end,
+                    settings: Settings = DEFAULTS) -> str:
+    """What fuel changed clearly around the latest lever start or medication event in the
+    chosen weeks that has at least a week of them on either side
+    (``metrics.windows.before_after`` and its verdicts); "" when there is no such event."""
+    start, end = pd.Timestamp(start).normalize(), pd.Timestamp(end).normalize()
+    events = tables.events
+    if events is None or events.empty or "date" not in events.columns:
+        return ""
+    events = events[(events["client_id"] == client_id)
+                    & events["kind"].astype(str).str.match(r"lever_start|medication")]
+    dates = pd.to_datetime(events["date"])
+    week = pd.Timedelta(days=7)
+    usable = events[(dates - week >= start) & (dates + week - pd.Timedelta(days=1) <= end)]
+    if usable.empty:
+        return ""
+    event = usable.assign(_d=pd.to_datetime(usable["date"])).sort_values("_d").iloc[-1]
+    day = pd.Timestamp(event["date"]).normalize()
+    rows = metrics.windows.before_after(tables, settings=settings, start=day, end=day)
+    rows = rows[(rows["client_id"] == client_id) & (rows["event_date"] == day)
+                & rows["measure"].isin(list(FUEL_WINDOW_MEASURES))]
+    kind = str(event["kind"]).replace("_", " ")
+    detail = "" if pd.isna(event.get("detail")) else f" ({str(event['detail'])[:80]})"
+    n = settings.event_window_days
+    text = (f"Around the {kind}{detail} on {_long_day(day)}, the {n} days before against the "
+            f"{n} days from it: ")
+    if rows.empty or (rows["verdict"] == "not enough data yet").all():
+        return text + "not enough days logged on both sides to compare fuel yet."
+    clear = rows[rows["verdict"].isin(["higher after", "lower after"])]
+    if clear.empty:
+        return text + "no fuel measure changed clearly."
+    parts = []
+    for r in clear.itertuples():
+        label, unit = FUEL_WINDOW_MEASURES[r.measure]
+        parts.append(f"{label} {r.verdict} ({_window_value(r.before_mean, unit)} before, "
+                     f"{_window_value(r.after_mean, unit)} after)")
+    return text + "; ".join(parts) + ". Timing alone does not show a cause."
 
 
 def _fuel_value(value: float, unit: str) -> str:
@@ -303,15 +360,18 @@ def _fuel_value(value: float, unit: str) -> str:
     return "1 day" if round(value) == 1 else f"{value:.0f} days"
 
 
-def _fuel_sentence(weeks: pd.DataFrame) -> str:
+def _fuel_sentence(weeks: pd.DataFrame, around: str = "") -> str:
     change = fuel_change(weeks)
     text = ("Look for the fuel that keeps numbness in place (irregular wake times, short "
             "sleep, alcohol or cannabis days, late scrolling, conflict without repair) and "
             "whether it eases after a lever start. ")
+    if around:
+        return text + around
     if change is None:
         return text + "Fewer than two weeks with fuel answers: nothing to compare yet."
     if change["size"] == 0:
-        return text + "No fuel measure changed between the first and last week shown."
+        return text + ("No fuel measure changed between the first and last week shown (no "
+                       "lever start or medication change with a week on either side here).")
     return text + (f"Changed most: {change['label']}, "
                    f"{_fuel_value(change['first'], change['unit'])} in the week of "
                    f"{_short_day(change['first_week'])} "
@@ -320,7 +380,8 @@ def _fuel_sentence(weeks: pd.DataFrame) -> str:
                    f"{_short_day(change['last_week'])} "
                    f"({_count(change['last_days'], 'day')} logged)"
                    + ("; a day counts only when answered" if change["unit"] == " days"
-                      else "") + ".")
+                      else "") + ". This compares the first and last week shown and may be "
+                   "chance.")
 
 
 def _fuel_figure(weeks: pd.DataFrame, view_title: str) -> go.Figure:

@@ -65,7 +65,8 @@ def test_fuel_view_sentence_and_bars():
     view = client_numbness.fuel(_fuel_tables(), "T1", pd.Timestamp("2026-11-09"), END)
     assert view.sentence.endswith("Changed most: spread of wake times, 60 min in the week of "
                                   "9 Nov (3 days logged) against 17 min in the week of 16 Nov "
-                                  "(3 days logged).")
+                                  "(3 days logged). This compares the first and last week "
+                                  "shown and may be chance.")
     bars = [t for t in view.figure.data if t.name == "alcohol"]
     assert list(bars[0].y) == [2, 0]
     # fields the export does not carry are not drawn as zero bars
@@ -161,3 +162,40 @@ def test_duration_sentence_claims_no_more_than_the_log_shows():
     assert _stretch("2026-11-01", 19, pd.date_range("2026-11-01", "2026-11-19")).endswith(
         "; numb from the first check-in on Sun 1 Nov up to the last check-in on Thu 19 Nov "
         "(at least 19 days).")
+
+
+def _lever_tables(lever_day: str = "2026-11-09") -> Tables:
+    """T1, 2-22 Nov logged every day: wake times alternate 06:00 / 09:00 before the lever
+    (9 Nov), then 07:00 / 07:10; sleep 7 h throughout."""
+    days = pd.date_range("2026-10-26", "2026-11-22")
+    before = days < pd.Timestamp("2026-11-09")
+    wake = [("06:00" if i % 2 else "09:00") if b else ("07:00" if i % 2 else "07:10")
+            for i, b in enumerate(before)]
+    entries = pd.DataFrame({"client_id": ["T1"] * len(days), "date": days,
+                            "numbness": [5.0] * len(days), "wake_time": wake,
+                            "sleep_hours": [7.0] * len(days)})
+    events = pd.DataFrame({"client_id": ["T1"], "date": pd.to_datetime([lever_day]),
+                           "kind": ["lever_start"], "detail": ["consistent wake time"]})
+    return Tables(entries=entries, events=events)
+
+
+def test_fuel_reports_what_changed_clearly_around_a_lever_with_a_week_either_side():
+    tables = _lever_tables()
+    start, end = pd.Timestamp("2026-10-26"), END
+    rows = metrics.windows.before_after(tables)
+    wake = rows[rows["measure"] == "wake_time_sd_min"].iloc[0]
+    assert wake["verdict"] == "lower after"
+    # by hand: 14 days alternating 06:00 / 09:00 -> SD of (360, 540) x 7 with ddof 1
+    assert wake["before_mean"] == pytest.approx(np.std([360, 540] * 7, ddof=1))
+    view = client_numbness.fuel(tables, "T1", start, end)
+    assert ("Around the lever start (consistent wake time) on Mon 9 Nov, the 14 days before "
+            "against the 14 days from it: spread of wake times lower after "
+            f"({wake['before_mean']:.0f} min before, {wake['after_mean']:.0f} min after)."
+            ) in view.sentence
+    assert "sleep" not in view.sentence.split("Around")[1]  # unchanged: not reported
+    assert "first and last week" not in view.sentence
+    # the lever 3 days into the chosen weeks: no week before it, so weeks are compared
+    late = client_numbness.fuel(tables, "T1", pd.Timestamp("2026-11-06"), end)
+    assert "Around the" not in late.sentence
+    assert late.sentence.endswith("This compares the first and last week shown and may be "
+                                  "chance.")
