@@ -24,6 +24,7 @@ from reconnect_analysis.explore.client_common import (
     _short_day,
     _style,
     title,
+    too_few_days,
 )
 from reconnect_analysis.explore.display import View
 from reconnect_analysis.report import charts
@@ -83,6 +84,9 @@ def numbness(tables: Tables, client_id: str, start=None, end=None,
     _style(figure, view_title, 360)
     figure.update_layout(hovermode="x unified")
     trend_text = trend_sentence(slopes[slopes["client_id"] == client_id], start, end)
+    too_few = too_few_days(one, client_id, start, end, settings)
+    if too_few:  # a trend on a short burst of check-ins would claim more than the log shows
+        trend_text = f"Numbness trend: not enough data yet ({too_few[:-1]})."
     all_days = metrics.duration.numb_days(one, settings=settings, end=end)
     duration_text = duration_sentence(summary[summary["client_id"] == client_id],
                                       all_days[all_days["client_id"] == client_id], end,

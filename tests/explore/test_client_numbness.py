@@ -199,3 +199,15 @@ def test_fuel_reports_what_changed_clearly_around_a_lever_with_a_week_either_sid
     assert "Around the" not in late.sentence
     assert late.sentence.endswith("This compares the first and last week shown and may be "
                                   "chance.")
+
+
+def test_numbness_trend_says_not_enough_data_when_the_weeks_hold_too_few_logged_days():
+    # 12 logged days (enough for the engine's trend) but of 28: a burst, then silence
+    days = pd.date_range("2026-10-26", periods=12)
+    entries = pd.DataFrame({"client_id": ["T1"] * 12, "date": days,
+                            "numbness": np.linspace(8.0, 3.0, 12)})
+    view = client_numbness.numbness(Tables(entries=entries), "T1",
+                                    pd.Timestamp("2026-10-26"), END)
+    assert ("Numbness trend: not enough data yet (T1 logged 12 of 28 days in these weeks: too "
+            "few to read trends or links).") in view.sentence
+    assert "easing" not in view.sentence
