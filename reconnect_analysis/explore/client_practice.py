@@ -26,6 +26,7 @@ from reconnect_analysis.explore.client_common import (
     _range_text,
     _style,
     title,
+    too_few_days,
 )
 from reconnect_analysis.explore.display import View
 from reconnect_analysis.fields import CUES
@@ -241,7 +242,8 @@ def shifts_practice(tables: Tables, client_id: str, start=None, end=None,
         text += " " + LINK_DISCLAIMER
     if not len(rows):
         text += "No days with both practice and micro-shift answers in these weeks."
-    return View("shifts_practice", view_title, text, figure)
+    return View("shifts_practice", view_title, _too_few_first(one, client_id, start, end,
+                                                              settings) + text, figure)
 
 
 def _shift_figure(score: pd.DataFrame, states: pd.DataFrame | None, phrases: list[str],
@@ -337,8 +339,15 @@ def cue_response(tables: Tables, client_id: str, start=None, end=None,
     if link.empty:
         return View("cue_response", view_title, "No days with both practice and micro-shift "
                     "answers in these weeks.", None)
-    return View("cue_response", view_title, _cue_response_sentence(link),
-                _forest(link, view_title))
+    return View("cue_response", view_title,
+                _too_few_first(one, client_id, start, end, settings)
+                + _cue_response_sentence(link), _forest(link, view_title))
+
+
+def _too_few_first(tables: Tables, client_id: str, start, end, settings: Settings) -> str:
+    """The too-few-days warning to put before any link, or ""."""
+    warning = too_few_days(tables, client_id, start, end, settings)
+    return (warning[:-1] + "; any link below is not enough data yet. ") if warning else ""
 
 
 def _cue_response_sentence(link: pd.DataFrame) -> str:

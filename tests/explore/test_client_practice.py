@@ -198,3 +198,12 @@ def test_tables_round_trip_keeps_views(tmp_path):
     again = tables_mod.load(folder)
     assert (client_practice.cue_days(again, "T1", START, END).sentence
             == client_practice.cue_days(tiny(), "T1", START, END).sentence)
+
+
+def test_links_start_with_the_too_few_days_warning():
+    # tiny(): T1 logged 5 of 7 days, fewer than the 10 a trend or link needs
+    for view in (client_practice.shifts_practice(tiny(), "T1", START, END),
+                 client_practice.cue_response(tiny(), "T1", START, END, link=_link_frame())):
+        assert view.sentence.startswith(
+            "T1 logged 5 of 7 days in these weeks: too few to read trends or links; any link "
+            "below is not enough data yet. ")
