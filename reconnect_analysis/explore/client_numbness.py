@@ -92,7 +92,8 @@ def numbness(tables: Tables, client_id: str, start=None, end=None,
                                       all_days[all_days["client_id"] == client_id], end,
                                       settings)
     text = ("Look at the shaded numb stretches and what happens around the marked events. "
-            f"{trend_text} {duration_text}")
+            f"{trend_text}{recent_text(all_days[all_days['client_id'] == client_id], end)} "
+            f"{duration_text}")
     text += _events_text(events, start, end)
     if n_risk_days:
         text += (f" A red ⚠ marks each of the {_count(n_risk_days, 'day')} with a risk answer "
@@ -101,8 +102,11 @@ def numbness(tables: Tables, client_id: str, start=None, end=None,
 
 
 def _per_week(value: float) -> str:
-    """A change per week with zero written as "0" (never "+0.0")."""
-    return "0" if round(value, 1) == 0 else f"{value:+.1f}"
+    """A change per week: zero written as "0" (never "+0.0"), a small non-zero value with two
+    decimals so it does not read as 0 ("-0.04")."""
+    if abs(value) < 0.005:
+        return "0"
+    return f"{value:+.2f}" if round(value, 1) == 0 else f"{value:+.1f}"
 
 
 def trend_sentence(slopes: pd.DataFrame, start, end) -> str:
@@ -126,10 +130,29 @@ def trend_sentence(slopes: pd.DataFrame, start, end) -> str:
         return (f"Numbness is {way}: about {abs(slope):.1f} points {size} each week {over} "
                 f"(fairly sure: between {_per_week(low)} and {_per_week(high)} a week, "
                 f"{_count(n, 'day')}).")
-    if round(low, 1) == 0 and round(high, 1) == 0:
-        return f"Numbness shows no change {over} ({_count(n, 'day')})."
+    if abs(low) < 0.005 and abs(high) < 0.005:  # the interval is 0 to 0
+        return f"Numbness shows no overall change {over} ({_count(n, 'day')})."
     return (f"Numbness shows no clear change {over} (uncertain: between {_per_week(low)} and "
             f"{_per_week(high)} a week, {_count(n, 'day')}).")
+
+
+def recent_text(days: pd.DataFrame, end) -> str:
+    """This week against the two weeks before: mean numbness of the logged days in the 7
+    days to ``end`` and in the 14 days before them (``days``: ``metrics.duration.numb_days``),
+    e.g. " Last 7 days: mean numbness 7.1 (7 days logged), against 6.2 in the 14 days before
+    (13 logged)." Only with at least 3 logged days in the last 7 and 5 in the 14 before;
+    otherwise ""."""
+    end = pd.Timestamp(end).normalize()
+    known = days[pd.to_numeric(days["numbness"], errors="coerce").notna().to_numpy()]
+    dates = pd.to_datetime(known["date"])
+    values = pd.to_numeric(known["numbness"], errors="coerce")
+    last = values[(dates > end - pd.Timedelta(days=7)) & (dates <= end)]
+    before = values[(dates > end - pd.Timedelta(days=21)) & (dates <= end - pd.Timedelta(days=7))]
+    if len(last) < 3 or len(before) < 5:
+        return ""
+    return (f" Last 7 days: mean numbness {last.mean():.1f} ({_count(len(last), 'day')} "
+            f"logged), against {before.mean():.1f} in the 14 days before ({len(before)} "
+            "logged).")
 
 
 def duration_sentence(summary: pd.DataFrame, days: pd.DataFrame, end,

@@ -122,12 +122,17 @@ def _slope(verdict, slope, low, high, n=53) -> pd.DataFrame:
 def test_trend_sentence_says_no_change_for_a_zero_interval_and_never_plus_zero():
     start, end = pd.Timestamp("2026-09-28"), END
     flat = client_numbness.trend_sentence(_slope("no clear change", 0.0, 0.0, 0.0), start, end)
-    assert flat == "Numbness shows no change over these 8 weeks (53 days)."
-    text = client_numbness.trend_sentence(_slope("no clear change", -0.05, -0.21, 0.02),
+    assert flat == "Numbness shows no overall change over these 8 weeks (53 days)."
+    text = client_numbness.trend_sentence(_slope("no clear change", -0.05, -0.21, 0.0),
                                           start, end)
     assert text == ("Numbness shows no clear change over these 8 weeks (uncertain: between "
                     "-0.2 and 0 a week, 53 days).")
     assert "+0.0" not in text and "flat" not in text
+    # a small non-zero end keeps two decimals instead of reading as 0
+    assert "(fairly sure: between -0.3 and -0.04 a week, 53 days)" in \
+        client_numbness.trend_sentence(_slope("going down", -0.2, -0.3, -0.04), start, end)
+    assert "(uncertain: between -0.04 and +0.03 a week" in \
+        client_numbness.trend_sentence(_slope("no clear change", 0.0, -0.04, 0.03), start, end)
     assert client_numbness.trend_sentence(_slope("going down", -0.7, -0.8, -0.6), start,
                                           end) == (
         "Numbness is easing: about 0.7 points lower each week over these 8 weeks (fairly "
@@ -211,3 +216,13 @@ def test_numbness_trend_says_not_enough_data_when_the_weeks_hold_too_few_logged_
     assert ("Numbness trend: not enough data yet (T1 logged 12 of 28 days in these weeks: too "
             "few to read trends or links).") in view.sentence
     assert "easing" not in view.sentence
+
+
+def test_recent_text_compares_the_last_week_with_the_two_weeks_before_by_hand():
+    days = pd.DataFrame({"date": pd.date_range("2026-11-02", "2026-11-22"),
+                         "numbness": [6.0] * 14 + [7.0, 8.0, np.nan, 7.0, 8.0, 7.5, 8.0]})
+    # last 7 (16-22 Nov): 7, 8, 7, 8, 7.5, 8 -> 45.5 / 6 = 7.58; 14 before: 6.0
+    assert client_numbness.recent_text(days, END) == (
+        " Last 7 days: mean numbness 7.6 (6 days logged), against 6.0 in the 14 days before "
+        "(14 logged).")
+    assert client_numbness.recent_text(days.iloc[:16], END) == ""  # 2 logged in the last 7
