@@ -92,7 +92,7 @@ def numbness(tables: Tables, client_id: str, start=None, end=None,
                                       all_days[all_days["client_id"] == client_id], end,
                                       settings)
     text = ("Look at the shaded numb stretches and what happens around the marked events. "
-            f"{trend_text}{recent_text(all_days[all_days['client_id'] == client_id], end)} "
+            f"{trend_text}{recent_text(one, client_id, end, settings)} "
             f"{duration_text}")
     text += _events_text(events, start, end)
     if n_risk_days:
@@ -136,23 +136,23 @@ def trend_sentence(slopes: pd.DataFrame, start, end) -> str:
             f"{_per_week(high)} a week, {_count(n, 'day')}).")
 
 
-def recent_text(days: pd.DataFrame, end) -> str:
-    """This week against the two weeks before: mean numbness of the logged days in the 7
-    days to ``end`` and in the 14 days before them (``days``: ``metrics.duration.numb_days``),
-    e.g. " Last 7 days: mean numbness 7.1 (7 days logged), against 6.2 in the 14 days before
-    (13 logged)." Only with at least 3 logged days in the last 7 and 5 in the 14 before;
-    otherwise ""."""
-    end = pd.Timestamp(end).normalize()
-    known = days[pd.to_numeric(days["numbness"], errors="coerce").notna().to_numpy()]
-    dates = pd.to_datetime(known["date"])
-    values = pd.to_numeric(known["numbness"], errors="coerce")
-    last = values[(dates > end - pd.Timedelta(days=7)) & (dates <= end)]
-    before = values[(dates > end - pd.Timedelta(days=21)) & (dates <= end - pd.Timedelta(days=7))]
-    if len(last) < 3 or len(before) < 5:
+def recent_text(tables: Tables, client_id: str, end, settings: Settings = DEFAULTS) -> str:
+    """The chosen weeks' last week against the week before (``metrics.trends.week_over_week``,
+    numbness: mean of the logged days), e.g. " Last week (16 Nov – 22 Nov): mean numbness 6.9
+    (7 days logged), against 5.6 the week before (7 logged)." "" when either week has fewer
+    than 3 logged days."""
+    monday = pd.Timestamp(end).normalize() - pd.Timedelta(days=6)
+    rows = metrics.trends.week_over_week(tables, settings=settings, week=monday)
+    rows = rows[(rows["client_id"] == client_id) & (rows["measure"] == "numbness")]
+    if rows.empty:
         return ""
-    return (f" Last 7 days: mean numbness {last.mean():.1f} ({_count(len(last), 'day')} "
-            f"logged), against {before.mean():.1f} in the 14 days before ({len(before)} "
-            "logged).")
+    row = rows.iloc[0]
+    n_this, n_last = int(row["n_days_this"]), int(row["n_days_last"])
+    if n_this < 3 or n_last < 3:
+        return ""
+    return (f" Last week ({_range_text(monday, end)[:-5]}): mean numbness "
+            f"{row['this_week']:.1f} ({_count(n_this, 'day')} logged), against "
+            f"{row['last_week']:.1f} the week before ({n_last} logged).")
 
 
 def duration_sentence(summary: pd.DataFrame, days: pd.DataFrame, end,

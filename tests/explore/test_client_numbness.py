@@ -218,11 +218,15 @@ def test_numbness_trend_says_not_enough_data_when_the_weeks_hold_too_few_logged_
     assert "easing" not in view.sentence
 
 
-def test_recent_text_compares_the_last_week_with_the_two_weeks_before_by_hand():
-    days = pd.DataFrame({"date": pd.date_range("2026-11-02", "2026-11-22"),
-                         "numbness": [6.0] * 14 + [7.0, 8.0, np.nan, 7.0, 8.0, 7.5, 8.0]})
-    # last 7 (16-22 Nov): 7, 8, 7, 8, 7.5, 8 -> 45.5 / 6 = 7.58; 14 before: 6.0
-    assert client_numbness.recent_text(days, END) == (
-        " Last 7 days: mean numbness 7.6 (6 days logged), against 6.0 in the 14 days before "
-        "(14 logged).")
-    assert client_numbness.recent_text(days.iloc[:16], END) == ""  # 2 logged in the last 7
+def test_recent_text_compares_the_last_week_with_the_week_before_by_hand():
+    dates = pd.date_range("2026-11-09", "2026-11-22")
+    values = [6.0, 5.0, np.nan, 6.0, 5.0, 6.0, 6.0, 7.0, 8.0, np.nan, 7.0, 8.0, 7.5, 8.0]
+    keep = ~np.isnan(values)
+    tables = Tables(entries=pd.DataFrame({"client_id": "T1", "date": dates[keep],
+                                          "numbness": np.array(values)[keep]}))
+    # 16-22 Nov: 7, 8, 7, 8, 7.5, 8 -> 45.5 / 6 = 7.58; 9-15 Nov: 34 / 6 = 5.67
+    assert client_numbness.recent_text(tables, "T1", END) == (
+        " Last week (16 Nov – 22 Nov): mean numbness 7.6 (6 days logged), against 5.7 the "
+        "week before (6 logged).")
+    sparse = Tables(entries=tables.entries[tables.entries["date"] < "2026-11-18"])
+    assert client_numbness.recent_text(sparse, "T1", END) == ""  # 2 logged in the last week
