@@ -10,8 +10,8 @@ from pathlib import Path
 
 import nbformat
 
-# Parameter types are written as strings ("Optional[str]"): papermill --help-notebook reads
-# them, and the cell still holds only literals (no typing import needed to run it).
+# Parameters are typed `str` (None = not given): papermill --help-notebook reads the type and
+# the comment, and its pattern accepts neither `str | None` nor an import-free Optional.
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "explore_adherence.ipynb"
 
 INTRO = """\
@@ -23,10 +23,10 @@ Then pick a client in **Client** and drag the ends of **Weeks**; every view redr
 help is below the explorer."""
 
 PARAMETERS = """\
-validated_path: "Optional[str]" = None  # validated folder; None: the one 'reconnect lab' opened
-client_id: "Optional[str]" = None  # client shown first (pseudonym); None: the first client
-first_week: "Optional[str]" = None  # first ISO week shown, e.g. "2026-W40"; None: 8 weeks back
-last_week: "Optional[str]" = None  # last ISO week shown, e.g. "2026-W47"; None: the last one"""
+validated_path: str = None  # validated folder; None: the one 'reconnect lab' opened
+client_id: str = None  # client shown first (pseudonym); None: the first client
+first_week: str = None  # first ISO week shown, e.g. "2026-W40"; None: 8 weeks back
+last_week: str = None  # last ISO week shown, e.g. "2026-W47"; None: the last one"""
 
 EXPLORER = """\
 # Opens the caseload and shows the explorer (charts drawn offline, nothing from the internet).

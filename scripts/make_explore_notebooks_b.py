@@ -12,8 +12,8 @@ import nbformat
 
 from reconnect_analysis.explore.caseload_patterns import patterns_markdown
 
-# Parameter types are written as strings ("Optional[str]"): papermill --help-notebook reads
-# them, and the cell still holds only literals.
+# Parameters are typed `str` (None = not given): papermill --help-notebook reads the type and
+# the comment, and its pattern accepts neither `str | None` nor an import-free Optional.
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "explore_caseload.ipynb"
 
 INTRO = """\
@@ -25,9 +25,9 @@ INTRO = """\
 set `validated_path` in the next cell. How to use it is explained below the explorer."""
 
 PARAMETERS = """\
-validated_path: "Optional[str]" = None  # validated folder; None: the one 'reconnect lab' opened
-first_week: "Optional[str]" = None  # a day in the first week, e.g. "2026-09-28"; None: 8 weeks back
-last_week: "Optional[str]" = None  # a day in the last week, e.g. "2026-11-16"; None: the last"""
+validated_path: str = None  # validated folder; None: the one 'reconnect lab' opened
+first_week: str = None  # first ISO week shown, e.g. "2026-W40" (or a day in it); None: 8 weeks back
+last_week: str = None  # last ISO week shown, e.g. "2026-W47" (or a day in it); None: the last"""
 
 EXPLORER = """\
 # Opens the caseload and draws the charts with the Plotly extension installed with JupyterLab

@@ -16,8 +16,11 @@ from reconnect_analysis.report.pdf import CHROMIUM_ARGS, chromium_path
 NOTEBOOK = ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook"  # the tab in front
 CHART_TITLES_JS = f"""() => [...document.querySelectorAll('{NOTEBOOK} .js-plotly-plot')]
     .map(plot => (plot.querySelector('.gtitle') || {{}}).textContent || '')"""
+# The input-area prompt, not any .jp-InputPrompt: a cell whose source is collapsed also shows
+# a placeholder prompt that never gets an execution count.
 ALL_CELLS_RUN_JS = f"""() => {{
-    const prompts = [...document.querySelectorAll('{NOTEBOOK} .jp-CodeCell .jp-InputPrompt')];
+    const prompts = [...document.querySelectorAll(
+        '{NOTEBOOK} .jp-CodeCell .jp-InputArea-prompt')];
     return prompts.length > 0 && prompts.every(p => /\\[\\d+\\]/.test(p.textContent)); }}"""
 
 

@@ -50,7 +50,7 @@ def test_first_screen_says_run_all_then_safety_and_the_explorer_comes_next():
     assert len(top.splitlines()) <= 6  # short: the explorer is on the first screen
     parameters = "".join(cells[1]["source"])
     assert cells[1]["metadata"]["tags"] == ["parameters"]
-    assert 'validated_path: "Optional[str]" = None  #' in parameters  # --help-notebook
+    assert 'validated_path: str = None  #' in parameters  # --help-notebook
     explorer = cells[2]
     assert explorer["metadata"]["jupyter"] == {"source_hidden": True}
     assert "open_caseload(validated_path)" in "".join(explorer["source"])

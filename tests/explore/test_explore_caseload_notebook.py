@@ -63,7 +63,7 @@ def test_first_screen_says_run_all_then_safety_first():
             "view).**") in top
     assert len(top) < 400 and "How to read the patterns" not in top
     assert "parameters" in cells[1]["metadata"].get("tags", [])
-    assert 'validated_path: "Optional[str]" = None  #' in "".join(cells[1]["source"])
+    assert 'validated_path: str = None  #' in "".join(cells[1]["source"])
     explorer = cells[2]
     assert explorer["cell_type"] == "code" and "CaseloadExplorer(" in "".join(
         explorer["source"])
