@@ -32,7 +32,7 @@ from reconnect_analysis.explore.caseload_patterns import (
     STOPPED,
     pattern_names,
 )
-from reconnect_analysis.explore.display import View
+from reconnect_analysis.explore.display import View, table_height
 from reconnect_analysis.report import sections
 from reconnect_analysis.report.charts import FONT
 from reconnect_analysis.tables import Tables
@@ -52,34 +52,26 @@ def _period_words(start, end) -> str:
     return period_text(start, end)
 
 
-TABLE_WIDTH_PX = 800
-"""Width a table is laid out for (a JupyterLab notebook column); used to guess its height."""
 MAX_TABLE_HEIGHT = 900
-
-
-def _lines(text: str, chars: int) -> int:
-    """Lines ``text`` takes in a column ``chars`` characters wide (at least 1)."""
-    return max(1, -(-len(text) // chars))
+"""Tallest a non-safety table is drawn; longer ones scroll inside the chart. Safety tables
+are always drawn whole."""
 
 
 def _table(header: list[str], columns: list[list], *, title: str,
-           widths: list[float] | None = None) -> go.Figure:
+           widths: list[float] | None = None,
+           max_height: int | None = MAX_TABLE_HEIGHT) -> go.Figure:
     """A plotly table titled ``title``; every cell escaped (plotly draws a few HTML tags in
     text). ``widths``: relative column widths. The height fits the rows (long cells wrap),
-    up to :data:`MAX_TABLE_HEIGHT`; longer tables scroll inside the chart."""
+    up to ``max_height`` (None: no limit, every row visible); longer tables scroll inside."""
     cells = [[html.escape(str(v)) for v in col] for col in columns]
     widths = widths or [1.0] * len(header)
-    chars = [int(max(6, TABLE_WIDTH_PX * w / sum(widths) / 7.5 - 2)) for w in widths]
-    head = max(_lines(h, chars[k]) for k, h in enumerate(header))
-    per_row = [max(_lines(col[i], chars[k]) for k, col in enumerate(cells))
-               for i in range(len(cells[0]) if cells else 0)] or [1]
     figure = go.Figure(go.Table(
         columnwidth=widths,
         header={"values": [f"<b>{html.escape(h)}</b>" for h in header], "align": "left",
                 "fill_color": "#eef1f6"},
         cells={"values": cells, "align": "left"}))
-    height = 100 + 18 * head + sum(4 + 19 * n for n in per_row)  # a little spare
-    figure.update_layout(height=min(MAX_TABLE_HEIGHT, height),
+    height = table_height(header, cells, widths)
+    figure.update_layout(height=height if max_height is None else min(max_height, height),
                          title={"text": html.escape(title), "x": 0},
                          margin={"l": 10, "r": 10, "t": 50, "b": 10},
                          font={"family": FONT, "size": 12, "color": "#1d2330"})
@@ -132,7 +124,7 @@ def safety(tables: Tables, *, start, end, settings: Settings = DEFAULTS) -> View
         sentence += " " + not_asked_text
     table = risk_table(rows, unattributed=unattributed, end=end)
     figure = _table(list(table.columns), [list(table[c]) for c in table.columns], title=title,
-                    widths=[1.1, 1.9, 0.8, 4.2, 2.2])
+                    widths=[1.1, 1.9, 0.8, 4.2, 2.2], max_height=None)  # never a hidden row
     return View("safety", title, sentence, figure)
 
 
@@ -161,7 +153,8 @@ def silence(summary: pd.DataFrame) -> View:
     lines = [silence_text(r) for r in rows.itertuples(index=False)]
     risk = [f"⚠ {n}" if n else "" for n in rows["risk_recent"]]
     figure = _table(["Client", "Silence", f"Risk answers (last {RISK_DAYS} days)"],
-                    [list(rows["client_id"]), lines, risk], title=title, widths=[1, 5, 1.6])
+                    [list(rows["client_id"]), lines, risk], title=title, widths=[1, 5, 1.6],
+                    max_height=None)
     named = [f"{c}: {t[0].lower()}{t[1:]}" for c, t in
              zip(rows["client_id"], lines, strict=True)]
     more = (f"; and {len(named) - MAX_SILENT_NAMED} more, see the table"

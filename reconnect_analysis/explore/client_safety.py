@@ -24,7 +24,7 @@ from reconnect_analysis.explore.client_common import (
     _range_text,
     title,
 )
-from reconnect_analysis.explore.display import View
+from reconnect_analysis.explore.display import View, table_height
 from reconnect_analysis.report import sections
 from reconnect_analysis.tables import Tables
 
@@ -272,12 +272,14 @@ def _risk_figure(rows: pd.DataFrame, view_title: str) -> go.Figure:
              [html.escape(str(v)) for v in rows["value_text"]],
              [html.escape(str(v)) for v in rows["when"]],
              [html.escape(str(v)) for v in rows["status"]]]
-    figure = _figure(view_title, min(120 + 30 * len(rows), 520))
+    header = ["Date", "Answer or red flag", "Value", "Chosen weeks?", "Note"]
+    widths = [1.2, 2.4, 1.4, 1.3, 1.7]
+    # As tall as every row needs: a Plotly table scrolls inside its height, hiding rows.
+    figure = _figure(view_title, table_height(header, cells, widths))
     figure.add_trace(go.Table(
-        columnwidth=[1.2, 2.6, 0.8, 1.4, 1.8],
-        header={"values": ["Date", "Answer or red flag", "Value", "Chosen weeks?", "Note"],
+        columnwidth=widths,
+        header={"values": header,
                 "fill_color": "#a4001d", "font": {"color": "white"}, "align": "left"},
-        cells={"values": cells, "fill_color": [fill] * len(cells), "align": "left",
-               "height": 26}))
+        cells={"values": cells, "fill_color": [fill] * len(cells), "align": "left"}))
     figure.update_layout(margin={"l": 10, "r": 10, "t": 60, "b": 10})
     return figure

@@ -14,6 +14,8 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 RENDERER = "plotly_mimetype"
+TABLE_WIDTH_PX = 800
+"""Width a table is laid out for (a JupyterLab notebook column); used to guess its height."""
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,26 @@ class View:
     title: str
     sentence: str
     figure: go.Figure | None = None
+
+
+def table_height(header: list[str], cells: list[list[str]], widths: list[float]) -> int:
+    """Pixels a Plotly table (title above it) needs to show every row without scrolling.
+
+    Plotly tables have a fixed height and scroll inside it, which would hide rows; long cells
+    wrap at roughly 7.5 px a character in a :data:`TABLE_WIDTH_PX` column. ``cells`` is a list
+    of columns, ``widths`` their relative widths.
+    """
+    chars = [int(max(6, TABLE_WIDTH_PX * w / sum(widths) / 7.5 - 2)) for w in widths]
+    head = max(_lines(h, chars[k]) for k, h in enumerate(header))
+    rows = len(cells[0]) if cells else 0
+    per_row = [max(_lines(str(col[i]), chars[k]) for k, col in enumerate(cells))
+               for i in range(rows)] or [1]
+    return 100 + 18 * head + sum(6 + 19 * n for n in per_row)  # a little spare
+
+
+def _lines(text: str, chars: int) -> int:
+    """Lines ``text`` takes in a column ``chars`` characters wide (at least 1)."""
+    return max(1, -(-len(text) // chars))
 
 
 def use_offline_plotly() -> None:

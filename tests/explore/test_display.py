@@ -1,0 +1,44 @@
+"""How views are shown: escaped text, offline Plotly bundles, tables tall enough for every row."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from reconnect_analysis.explore.display import View, output_items, table_height
+
+
+def test_a_table_is_as_tall_as_its_rows_and_wrapped_lines():
+    short = table_height(["A", "B"], [["x"] * 5, ["y"] * 5], [1, 1])
+    longer = table_height(["A", "B"], [["x"] * 10, ["y"] * 10], [1, 1])
+    assert longer - short == 5 * 25  # 19 px a line + 6 px a row
+    wrapped = table_height(["A", "B"], [["x"] * 5, ["y" * 200] * 5], [1, 1])
+    # 200 characters in a 400 px column of about 51 characters: 4 lines a row
+    assert wrapped - short == 5 * 3 * 19
+
+
+def test_output_items_escape_text_and_carry_no_script_from_a_cdn():
+    import plotly.graph_objects as go
+
+    view = View("k", "C01 · <b>x</b>", "note <script>alert(1)</script>",
+                go.Figure(layout={"title": {"text": "C01 · <b>x</b>"}}))
+    items = output_items(view)
+    assert "<script>" not in items[0]["data"]["text/html"]
+    assert "&lt;script&gt;" in items[0]["data"]["text/html"]
+    assert set(items[1]["data"]) >= {"application/vnd.plotly.v1+json"}
+    assert "cdn" not in str(items[1]["data"]).lower()
+
+
+def test_the_client_safety_table_shows_every_row_without_scrolling(demo_validated):
+    from reconnect_analysis import tables
+    from reconnect_analysis.explore import client_safety
+
+    data = tables.load(demo_validated)
+    risks = data.risks[data.risks["client_id"] == "C06"]
+    many = pd.concat([risks] * 5, ignore_index=True)  # 55 rows
+    data.risks = pd.concat([data.risks[data.risks["client_id"] != "C06"], many],
+                           ignore_index=True)
+    view = client_safety.safety(data, "C06", pd.Timestamp("2026-09-28"),
+                                pd.Timestamp("2026-11-22"))
+    rows = len(view.figure.data[0].cells.values[0])
+    assert rows == len(many)
+    assert view.figure.layout.height >= 100 + rows * 25
