@@ -207,7 +207,7 @@ def risk_table(rows: pd.DataFrame, *, unattributed: np.ndarray, end) -> pd.DataF
                 levels = pd.to_numeric(pd.Series([a.value for a in answers]),
                                        errors="coerce").dropna()
                 if len(levels):
-                    text += f" (highest {levels.max():g} of 3)"
+                    text += f" (up to {levels.max():g} on a 0–3 scale)"
             days = [a.date for a in answers if not pd.isna(a.date)]
             when = _day_runs(days) if days else ""
             if len(days) < len(answers):

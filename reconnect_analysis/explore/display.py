@@ -46,7 +46,7 @@ def table_height(header: list[str], cells: list[list[str]], widths: list[float])
     rows = len(cells[0]) if cells else 0
     per_row = [max(_lines(str(col[i]), chars[k]) for k, col in enumerate(cells))
                for i in range(rows)] or [1]
-    return 100 + 18 * head + sum(6 + 19 * n for n in per_row)  # a little spare
+    return 120 + 20 * head + sum(6 + 19 * n for n in per_row)  # title, header, some spare
 
 
 def _lines(text: str, chars: int) -> int:

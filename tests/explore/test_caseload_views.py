@@ -54,7 +54,7 @@ def test_risk_table_one_line_per_client_most_urgent_first():
                                      "Tue 10 Nov"]
     assert list(table["Answers"]) == [1, 4, 1]  # every answer counted
     assert table.loc[1, "What and when"] == (
-        "Thoughts of self-harm: Fri 20 Nov; Hopelessness (highest 3 of 3): Mon 16 Nov, "
+        "Thoughts of self-harm: Fri 20 Nov; Hopelessness (up to 3 on a 0–3 scale): Mon 16 Nov, "
         "Sat 21 Nov – Sun 22 Nov")
     assert table.loc[0, "What and when"] == "Feeling unable to stay safe: date unreadable"
     assert table.loc[0, "Notes"] == ("possible yes: answer unreadable, review; from a row "
