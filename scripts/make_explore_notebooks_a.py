@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import nbformat
+from explore_notebook import build, write
 
 # Parameters are typed `str` (None = not given): papermill --help-notebook reads the type and
 # the comment, and its pattern accepts neither `str | None` nor an import-free Optional.
@@ -81,30 +81,9 @@ again.
    lever start or medication change when the weeks hold one."""
 
 
-def build() -> nbformat.NotebookNode:
-    """The notebook, without outputs."""
-    cells = [
-        nbformat.v4.new_markdown_cell(INTRO, id="run-all"),
-        nbformat.v4.new_code_cell(PARAMETERS, id="parameters",
-                                  metadata={"tags": ["parameters"]}),
-        nbformat.v4.new_code_cell(EXPLORER, id="explorer",
-                                  metadata={"jupyter": {"source_hidden": True}}),
-        nbformat.v4.new_markdown_cell(HOW_TO, id="how-to-use"),
-    ]
-    notebook = nbformat.v4.new_notebook(cells=cells)
-    notebook.metadata = {
-        "kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python",
-                       "name": "python3"},
-        "language_info": {"name": "python"},
-    }
-    return notebook
-
-
 def main() -> None:
-    notebook = build()
-    nbformat.validate(notebook)
-    NOTEBOOK.write_text(nbformat.writes(notebook) + "\n", encoding="utf-8")
-    print(f"wrote {NOTEBOOK}")
+    write(build(intro=INTRO, parameters=PARAMETERS, explorer=EXPLORER, how_to=HOW_TO,
+                how_to_id="how-to-use"), NOTEBOOK)
 
 
 if __name__ == "__main__":

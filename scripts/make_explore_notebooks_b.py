@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import nbformat
+from explore_notebook import build, write
 
 from reconnect_analysis.explore.caseload_patterns import patterns_markdown
 
@@ -87,30 +87,9 @@ fewer than 10 days in the period, fewer than a third of its days, or fewer than 
 days between their first and last check-in in it."""
 
 
-def build() -> nbformat.NotebookNode:
-    """The notebook, without outputs."""
-    cells = [
-        nbformat.v4.new_markdown_cell(INTRO, id="run-all"),
-        nbformat.v4.new_code_cell(PARAMETERS, id="parameters",
-                                  metadata={"tags": ["parameters"]}),
-        nbformat.v4.new_code_cell(EXPLORER, id="explorer",
-                                  metadata={"jupyter": {"source_hidden": True}}),
-        nbformat.v4.new_markdown_cell(HOW_TO_MD, id="how-to-use-md"),
-    ]
-    notebook = nbformat.v4.new_notebook(cells=cells)
-    notebook.metadata = {
-        "kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python",
-                       "name": "python3"},
-        "language_info": {"name": "python"},
-    }
-    return notebook
-
-
 def main() -> None:
-    notebook = build()
-    nbformat.validate(notebook)
-    NOTEBOOK.write_text(nbformat.writes(notebook) + "\n", encoding="utf-8")
-    print(f"wrote {NOTEBOOK}")
+    write(build(intro=INTRO, parameters=PARAMETERS, explorer=EXPLORER, how_to=HOW_TO_MD,
+                how_to_id="how-to-use-md"), NOTEBOOK)
 
 
 if __name__ == "__main__":
