@@ -32,9 +32,9 @@ EXPLORER = """\
 # Opens the caseload and shows the explorer (charts drawn offline, nothing from the internet).
 from reconnect_analysis.explore.client_explorer import ClientExplorer
 from reconnect_analysis.explore.data import open_caseload
-from reconnect_analysis.explore.display import use_offline_plotly
+from reconnect_analysis.explore.display import prepare_notebook
 
-use_offline_plotly()
+prepare_notebook()  # offline charts; a wrong folder, client or week is one line, not a traceback
 caseload = open_caseload(validated_path)
 explorer = ClientExplorer(caseload, client_id, first_week, last_week)
 explorer.widget"""

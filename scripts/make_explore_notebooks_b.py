@@ -34,9 +34,9 @@ EXPLORER = """\
 # (nothing is loaded from the internet).
 from reconnect_analysis.explore.caseload_explorer import CaseloadExplorer
 from reconnect_analysis.explore.data import open_caseload
-from reconnect_analysis.explore.display import use_offline_plotly
+from reconnect_analysis.explore.display import prepare_notebook
 
-use_offline_plotly()
+prepare_notebook()  # offline charts; a wrong folder, client or week is one line, not a traceback
 explorer = CaseloadExplorer(open_caseload(validated_path), first_week, last_week)
 explorer.widget"""
 

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 import plotly.graph_objects as go
 import plotly.io as pio
 
+from reconnect_analysis.errors import ReconnectError
+
 RENDERER = "plotly_mimetype"
 TABLE_WIDTH_PX = 800
 """Width a table is laid out for (a JupyterLab notebook column); used to guess its height."""
@@ -52,6 +54,34 @@ def table_height(header: list[str], cells: list[list[str]], widths: list[float])
 def _lines(text: str, chars: int) -> int:
     """Lines ``text`` takes in a column ``chars`` characters wide (at least 1)."""
     return max(1, -(-len(text) // chars))
+
+
+def prepare_notebook() -> None:
+    """What an exploration notebook calls first: offline Plotly, and one-line input errors."""
+    use_offline_plotly()
+    one_line_errors()
+
+
+def one_line_errors() -> None:
+    """Show the package's input errors (a wrong folder, client or week) as one red line
+    ``Error: ...`` instead of a traceback; any other error keeps its traceback (it is a bug)."""
+    from IPython import get_ipython
+
+    shell = get_ipython()
+    if shell is not None:
+        shell.set_custom_exc((ReconnectError,), error_line)
+
+
+def error_line(shell, etype, value, _traceback, tb_offset=None) -> list[str]:
+    """IPython's custom-exception handler: show this single line as the cell's error.
+
+    IPython discards what a handler returns when the error comes from running a cell, so
+    the handler shows the line itself (``_showtraceback`` is the hook the kernel overrides to
+    send an error output)."""
+    lines = [f"\x1b[0;31mError: {value}\x1b[0m"]
+    if shell is not None:
+        shell._showtraceback(etype, value, lines)
+    return lines
 
 
 def use_offline_plotly() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 
 from reconnect_analysis.explore.display import View, output_items, table_height
 
@@ -42,3 +43,44 @@ def test_the_client_safety_table_shows_every_row_without_scrolling(demo_validate
     rows = len(view.figure.data[0].cells.values[0])
     assert rows == len(many)
     assert view.figure.layout.height >= 100 + rows * 25
+
+
+def test_a_wrong_client_in_the_notebook_is_one_red_line_not_a_traceback(demo_validated,
+                                                                         tmp_path):
+    import json
+
+    import papermill
+
+    from reconnect_analysis.paths import notebooks_dir
+
+    out = tmp_path / "out.ipynb"
+    with pytest.raises(papermill.PapermillExecutionError):
+        papermill.execute_notebook(
+            str(notebooks_dir() / "explore_adherence.ipynb"), str(out), kernel_name="python3",
+            parameters={"validated_path": str(demo_validated), "client_id": "C99"},
+            cwd=str(tmp_path), progress_bar=False, start_timeout=60, execution_timeout=120)
+    errors = [o for cell in json.loads(out.read_text(encoding="utf-8"))["cells"]
+              for o in cell.get("outputs", []) if o["output_type"] == "error"]
+    assert len(errors) == 1
+    assert len(errors[0]["traceback"]) == 1
+    assert "Error: " in errors[0]["traceback"][0] and "C99" in errors[0]["traceback"][0]
+    assert "Traceback" not in errors[0]["traceback"][0]
+
+
+def test_a_bug_keeps_its_full_traceback():
+    import nbclient
+    import nbformat
+
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+        "from reconnect_analysis.explore.display import prepare_notebook\n"
+        "prepare_notebook()\n"
+        "def broken():\n"
+        "    return 1 / 0\n"
+        "broken()")])
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                       "language": "python"}
+    nbclient.NotebookClient(notebook, kernel_name="python3", allow_errors=True,
+                            timeout=120).execute()
+    [error] = [o for o in notebook.cells[0].outputs if o["output_type"] == "error"]
+    assert error["ename"] == "ZeroDivisionError"
+    assert len(error["traceback"]) > 1 and "broken" in "".join(error["traceback"])
