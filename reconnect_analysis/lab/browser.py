@@ -102,6 +102,14 @@ class LabPage:
             trace => [trace.name || '', Array.from(trace.x || []).map(String),
                       Array.from(trace.y || []).map(String)]))""")
 
+    def table_column(self, title: str, column: int = 0) -> list[str]:
+        """The cells of one column of the Plotly table in the chart titled ``title``."""
+        return self.page.evaluate(f"""() => {{
+            const plot = [...document.querySelectorAll('{NOTEBOOK} .js-plotly-plot')].find(
+                p => ((p.querySelector('.gtitle') || {{}}).textContent || '') === {title!r});
+            return plot ? Array.from(plot.data[0].cells.values[{column}]).map(String) : null;
+            }}""")
+
     def select(self, label: str, value: str) -> None:
         """Choose ``value`` in the ipywidgets dropdown whose description is ``label``."""
         dropdown = self.page.locator(".widget-dropdown").filter(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import time
 
 import pytest
 
@@ -53,3 +54,29 @@ def test_changing_the_client_redraws_the_charts_with_that_clients_data(demo_vali
     saved = json.loads((root / NOTEBOOK).read_text(encoding="utf-8"))
     assert all(not cell.get("outputs") for cell in saved["cells"])
     assert "widgets" not in saved["metadata"]
+
+
+def test_the_pattern_filter_narrows_the_caseload_client_table(demo_validated, tmp_path):
+    from reconnect_analysis.lab.browser import LabPage
+
+    name = "explore_caseload.ipynb"
+    root = tmp_path / "notebooks"
+    root.mkdir()
+    shutil.copy(notebooks_dir() / name, root / name)
+    with server.start(root, validated_dir=demo_validated, log_path=tmp_path / "lab.log",
+                      workspaces_dir=tmp_path / "workspaces") as lab, LabPage(lab) as lab_page:
+        lab_page.open(name)
+        lab_page.run_all()
+        lab_page.wait_for_charts("Caseload · ", at_least=5)
+        titles = lab_page.chart_titles()
+        assert titles[0] == "Caseload · Safety first: risk answers and red flags"
+        everyone = lab_page.table_column("Caseload · Clients")
+        assert sorted(everyone) == [f"C{i:02d}" for i in range(1, 9)]
+
+        lab_page.select("Pattern", "risk answers: review first")
+        deadline = time.monotonic() + 30
+        while lab_page.table_column("Caseload · Clients") != ["C06"]:
+            assert time.monotonic() < deadline, lab_page.table_column("Caseload · Clients")
+            time.sleep(0.2)
+        assert lab_page.chart_titles() == titles  # refiltered, nothing else changed
+        assert lab_page.blocked == [] and lab_page.errors == []
