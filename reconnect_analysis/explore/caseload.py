@@ -19,12 +19,13 @@ import pandas as pd
 from reconnect_analysis import metrics
 from reconnect_analysis.config import DEFAULTS, Settings
 from reconnect_analysis.explore.caseload_patterns import assign_patterns
+from reconnect_analysis.explore.display import count, day_text, short_day
 from reconnect_analysis.report import sections
 from reconnect_analysis.tables import Tables
 
 __all__ = ["client_summary", "SUMMARY_COLUMNS", "RISK_DAYS", "MIN_DAYS_PER_HALF",
            "MIN_SHARE_LOGGED", "MIN_SHARE_OF_PERIOD", "NOT_IN_EXPORT", "NOT_ENOUGH",
-           "day_text", "period_text", "silence_text"]
+           "silence_text"]
 
 RISK_DAYS = 14
 """Risk answers dated in the last this-many days of the period count as recent."""
@@ -296,21 +297,6 @@ def _silence(tables: Tables, start: pd.Timestamp, end: pd.Timestamp,
                          "silent": last["alert"].astype(object)})
 
 
-def day_text(value) -> str:
-    """A day as ``Sun 22 Nov`` (no zero padding, no year); "date unreadable" when missing."""
-    if value is None or pd.isna(value):
-        return "date unreadable"
-    day = pd.Timestamp(value)
-    return f"{day:%a} {day.day} {day:%b}"
-
-
-def period_text(start, end) -> str:
-    """A period as ``28 Sep – 22 Nov 2026`` (both years when they differ)."""
-    start, end = pd.Timestamp(start), pd.Timestamp(end)
-    first = f"{start.day} {start:%b}" + (f" {start.year}" if start.year != end.year else "")
-    return f"{first} – {end.day} {end:%b %Y}"
-
-
 def silence_text(row) -> str:
     """``"No check-in for 9 days (last on Sun 13 Nov)"`` for a silent summary row ("" when
     not silent); a client without any check-in: "No check-in in this export up to ..."."""
@@ -318,7 +304,7 @@ def silence_text(row) -> str:
         return ""
     if pd.isna(row.last_checkin):
         return f"No check-in in this export up to {day_text(row.as_of)}"
-    return (f"No check-in for {_days(int(row.days_silent))} "
+    return (f"No check-in for {count(int(row.days_silent), 'day')} "
             f"(last on {day_text(row.last_checkin)})")
 
 
@@ -328,7 +314,7 @@ def _reason(row, settings: Settings) -> str:
     if logged == 0:
         reason = "no check-in in this period"
     elif logged < settings.min_days_for_trend:
-        reason = (f"only {_days(logged)} logged in the period; a trend needs at least "
+        reason = (f"only {count(logged, 'day')} logged in the period; a trend needs at least "
                   f"{settings.min_days_for_trend}")
     elif logged < MIN_SHARE_OF_PERIOD * n_days - 1e-9:
         reason = (f"logged only {logged} of the {n_days} days of this period "
@@ -339,21 +325,13 @@ def _reason(row, settings: Settings) -> str:
         if logged / span >= MIN_SHARE_LOGGED:
             return ""
         reason = (f"logged {logged} of the {span} days from the first to the last check-in "
-                  f"in this period ({_short(row.first_logged)} – {_short(row.last_logged)}, "
+                  f"in this period ({short_day(row.first_logged)} – {short_day(row.last_logged)}, "
                   f"{logged / span:.0%}); with more than half the days missing, the gaps "
                   "could hide how the weeks went")
     silence = silence_text(row)
     if silence and pd.notna(row.last_checkin):
         reason += f"; {silence[0].lower()}{silence[1:]}"
     return reason
-
-
-def _short(day) -> str:
-    return f"{day.day} {day:%b}"
-
-
-def _days(n: int) -> str:
-    return f"{n} day" if n == 1 else f"{n} days"
 
 
 def _recent_risks(tables: Tables, client_ids: pd.Series, end: pd.Timestamp,

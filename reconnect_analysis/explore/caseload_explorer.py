@@ -19,7 +19,7 @@ from reconnect_analysis.explore import caseload as cl
 from reconnect_analysis.explore import caseload_patterns as cp
 from reconnect_analysis.explore import caseload_views as cv
 from reconnect_analysis.explore import data
-from reconnect_analysis.explore.display import View, output_items
+from reconnect_analysis.explore.display import View, output_items, period_text
 from reconnect_analysis.weeks import parse_week
 
 __all__ = ["CaseloadExplorer", "week_range", "caseload_weeks"]
@@ -115,7 +115,7 @@ class CaseloadExplorer:
         all_weeks = caseload_weeks(self.tables)
         first, last = week_range(all_weeks, first_week, last_week)
         self.weeks = widgets.SelectionRangeSlider(
-            options=[(cl.period_text(*data.period(w, w)), w) for w in all_weeks],
+            options=[(period_text(*data.period(w, w)), w) for w in all_weeks],
             index=(all_weeks.index(first), all_weeks.index(last)), description="Weeks",
             continuous_update=False, readout=False,
             layout=widgets.Layout(width="min(100%, 40em)"),
@@ -179,6 +179,6 @@ class CaseloadExplorer:
         """The chosen weeks in words, "28 Sep – 22 Nov 2026" (the slider's own readout is
         too narrow for them)."""
         start, end = self.period
-        return (f"<p style='margin:0.3em 0'><b>{cl.period_text(start, end)}</b> · "
+        return (f"<p style='margin:0.3em 0'><b>{period_text(start, end)}</b> · "
                 f"{len(self.summary)} clients · computed in "
                 f"{self.seconds.get('recompute', 0):.1f} s</p>")

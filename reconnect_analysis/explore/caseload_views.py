@@ -21,8 +21,6 @@ from reconnect_analysis.explore.caseload import (
     NOT_IN_EXPORT,
     RISK_DAYS,
     _day,
-    day_text,
-    period_text,
     silence_text,
 )
 from reconnect_analysis.explore.caseload_patterns import (
@@ -32,7 +30,13 @@ from reconnect_analysis.explore.caseload_patterns import (
     STOPPED,
     pattern_names,
 )
-from reconnect_analysis.explore.display import View, table_height
+from reconnect_analysis.explore.display import (
+    View,
+    count,
+    day_text,
+    period_text,
+    table_height,
+)
 from reconnect_analysis.report import sections
 from reconnect_analysis.report.charts import FONT
 from reconnect_analysis.tables import Tables
@@ -46,10 +50,6 @@ VERDICTS = metrics.association.VERDICTS
 """("not enough data yet", "no clear link", "possible link", "clear link")."""
 LINKED = (VERDICTS[3], VERDICTS[2])
 VERDICT_ORDER = (*VERDICTS, NOT_IN_EXPORT)
-
-
-def _period_words(start, end) -> str:
-    return period_text(start, end)
 
 
 MAX_TABLE_HEIGHT = 900
@@ -92,7 +92,7 @@ def safety(tables: Tables, *, start, end, settings: Settings = DEFAULTS) -> View
     later = (rows["date"] > end).to_numpy()
     asked, not_asked = sections.risk_questions(tables)
     not_asked = [f for f in not_asked if f not in set(rows["field"].astype(str))]
-    period = _period_words(start, end)
+    period = period_text(start, end)
     not_asked_text = ("Not asked in this export: "
                       + "; ".join(sections.FIELD_LABELS.get(f, f) for f in not_asked)
                       + ". These cannot be ruled out from it.") if not_asked else ""
@@ -110,14 +110,14 @@ def safety(tables: Tables, *, start, end, settings: Settings = DEFAULTS) -> View
     unattributed = (who.isna() | (who.astype(str).str.strip() == "")).to_numpy()
     clients = sorted({str(c) for c in who[~unattributed]})
     n_in = int((~later).sum())
-    sentence = (f"{_count(n_in, 'risk answer or red flag', 'risk answers or red flags')}"
+    sentence = (f"{count(n_in, 'risk answer or red flag', 'risk answers or red flags')}"
                 f" in {period}") if n_in else f"No risk answers or red flags in {period}"
     if later.any():
         sentence += f"{' and' if n_in else ', but'} {int(later.sum())} after these weeks"
-    sentence += (f", newest first, from {_count(len(clients), 'client', 'clients')}"
+    sentence += (f", newest first, from {count(len(clients), 'client', 'clients')}"
                  f" ({', '.join(clients)}): review them before anything else on this page.")
     if unattributed.any():
-        sentence = (f"⚠ {_count(int(unattributed.sum()), 'risk answer', 'risk answers')} "
+        sentence = (f"⚠ {count(int(unattributed.sum()), 'risk answer', 'risk answers')} "
                     "could not be matched to a client (no client id): look up the source "
                     "file and row in the table and find out whose it is. " + sentence)
     if not_asked:
@@ -159,7 +159,7 @@ def silence(summary: pd.DataFrame) -> View:
              zip(rows["client_id"], lines, strict=True)]
     more = (f"; and {len(named) - MAX_SILENT_NAMED} more, see the table"
             if len(named) > MAX_SILENT_NAMED else "")
-    sentence = (f"{_count(len(rows), 'client', 'clients')} sent no check-in in the days up to "
+    sentence = (f"{count(len(rows), 'client', 'clients')} sent no check-in in the days up to "
                 f"{as_of} (the end of these weeks, or of the export if earlier): "
                 + "; ".join(named[:MAX_SILENT_NAMED]) + more
                 + ". Silence can hide risk; consider reaching out. Days without a check-in "
@@ -239,10 +239,6 @@ def _day_runs(days: list) -> str:
             runs.append([stamp])
     return ", ".join(day_text(run[0]) if len(run) == 1
                      else f"{day_text(run[0])} – {day_text(run[-1])}" for run in runs)
-
-
-def _count(n: int, one: str, many: str) -> str:
-    return f"{n} {one if n == 1 else many}"
 
 
 RISK_COLOUR = "#a4001d"
@@ -336,7 +332,7 @@ def _hover(row) -> list[str]:
              f"{e(row.link_next_day)}",
              f"logged {row.days_logged} of {row.days_in_period} days"]
     if row.risk_recent:
-        lines.append(f"⚠ {_count(int(row.risk_recent), 'risk answer', 'risk answers')} in the "
+        lines.append(f"⚠ {count(int(row.risk_recent), 'risk answer', 'risk answers')} in the "
                      f"last {RISK_DAYS} days")
     if row.silent:
         lines.append(e(silence_text(row)))
@@ -410,7 +406,7 @@ def too_little(summary: pd.DataFrame) -> View:
                      [f"{a} of {b}" for a, b in zip(rows["days_logged"],
                                                      rows["days_in_period"], strict=True)],
                      list(rows["reason"])], title=title, widths=[1, 1, 6])
-    sentence = (f"{_count(len(rows), 'client logs', 'clients log')} too little in this period "
+    sentence = (f"{count(len(rows), 'client logs', 'clients log')} too little in this period "
                 "to say anything about their trends or links: talk about what makes logging "
                 "hard before reading their charts. Missing days are unknown, not days without "
                 "practice.")
@@ -536,7 +532,7 @@ def week_text(row) -> str:
     def mean(value, days):
         if pd.isna(value):
             return "not logged"
-        return f"{value:.1f}" + (f" ({_count(int(days), 'day', 'days')})" if days < 4 else "")
+        return f"{value:.1f}" + (f" ({count(int(days), 'day', 'days')})" if days < 4 else "")
 
     if pd.isna(row.numbness_week) and pd.isna(row.numbness_week_before):
         return ""
@@ -566,8 +562,8 @@ def client_table(table: pd.DataFrame, *, pattern: str | None = None,
     rows = client_rows(attention_order(table))
     figure = _table(list(rows.columns), [list(rows[c]) for c in rows.columns], title=title,
                     widths=[0.7, 2, 0.9, 1.3, 1.6, 1.6, 1.9, 1.6])
-    which = (f"the {_count(len(table), 'client', 'clients')} of {total} with the pattern "
-             f"\"{pattern}\"" if chosen else f"all {_count(total, 'client', 'clients')}")
+    which = (f"the {count(len(table), 'client', 'clients')} of {total} with the pattern "
+             f"\"{pattern}\"" if chosen else f"all {count(total, 'client', 'clients')}")
     sentence = (f"One row per client ({which}), recent risk answers first, then by pattern "
                 "as in the list above. Shares count only days with a practice answer; "
                 "days not logged are unknown, never \"no practice\". Open a client in the "

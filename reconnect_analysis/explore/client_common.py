@@ -109,18 +109,6 @@ def _style(figure: go.Figure, view_title: str, height: int) -> None:
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0})
 
 
-def _short_day(value) -> str:
-    return f"{pd.Timestamp(value).day} {pd.Timestamp(value):%b}"
-
-
-def _range_text(start, end) -> str:
-    return f"{_short_day(start)} – {_short_day(end)} {pd.Timestamp(end):%Y}"
-
-
-def _count(n: int, noun: str, plural: str | None = None) -> str:
-    return f"{n} {noun if n == 1 else (plural or noun + 's')}"
-
-
 def _carries(tables: Tables) -> dict:
     carries = sections.export_carries(tables)
     carries["fuel"] = any(f in tables.entries.columns for f in FUEL_FIELDS)

@@ -17,8 +17,8 @@ from reconnect_analysis.config import DEFAULTS, Settings
 from reconnect_analysis.errors import ReconnectError
 from reconnect_analysis.explore import client as views_mod
 from reconnect_analysis.explore import data
-from reconnect_analysis.explore.client_common import _range_text, too_few_days
-from reconnect_analysis.explore.display import View, output_items
+from reconnect_analysis.explore.client_common import too_few_days
+from reconnect_analysis.explore.display import View, output_items, period_text
 from reconnect_analysis.weeks import parse_week
 
 __all__ = ["ClientExplorer", "week_options", "initial_weeks", "status_html"]
@@ -186,6 +186,6 @@ def status_html(tables, client_id: str, start, end, settings: Settings = DEFAULT
         text += (f"<p style='margin:0.2em 0'><b>{html.escape(warning)}</b> Read the views "
                  "below as \"not enough data yet\".</p>")
     text += (f"<p style='color:#5b6475;margin:0.2em 0'><b>{html.escape(str(client_id))}, "
-             f"{_range_text(start, end)}</b> ({weeks} {'week' if weeks == 1 else 'weeks'}; "
+             f"{period_text(start, end)}</b> ({weeks} {'week' if weeks == 1 else 'weeks'}; "
              f"{seconds:.1f} s to draw). Risk answers and red flags come first.</p>")
     return text

@@ -17,16 +17,13 @@ from reconnect_analysis import metrics
 from reconnect_analysis.config import DEFAULTS, Settings
 from reconnect_analysis.explore.client_common import (
     _carries,
-    _count,
     _one_client,
     _period,
-    _range_text,
-    _short_day,
     _style,
     title,
     too_few_days,
 )
-from reconnect_analysis.explore.display import View
+from reconnect_analysis.explore.display import View, count, period_text, short_day
 from reconnect_analysis.report import charts
 from reconnect_analysis.tables import Tables
 
@@ -67,7 +64,7 @@ def numbness(tables: Tables, client_id: str, start=None, end=None,
     days = days[days["client_id"] == client_id]
     if days.empty or not days["logged"].any():
         return View("numbness", view_title,
-                    f"No check-ins in {_range_text(start, end)}: numbness is unknown here.",
+                    f"No check-ins in {period_text(start, end)}: numbness is unknown here.",
                     None)
     episodes = metrics.duration.episodes(one, settings=settings, start=start, end=end)
     summary = metrics.duration.summary(one, settings=settings, as_of=end)
@@ -96,7 +93,7 @@ def numbness(tables: Tables, client_id: str, start=None, end=None,
             f"{duration_text}")
     text += _events_text(events, start, end)
     if n_risk_days:
-        text += (f" A red ⚠ marks each of the {_count(n_risk_days, 'day')} with a risk answer "
+        text += (f" A red ⚠ marks each of the {count(n_risk_days, 'day')} with a risk answer "
                  "or red flag (see Safety first).")
     return View("numbness", view_title, text, figure)
 
@@ -115,13 +112,13 @@ def trend_sentence(slopes: pd.DataFrame, start, end) -> str:
     A flat trend whose interval rounds to 0 at both ends reads "no change"; zero is written
     "0", never "+0.0"."""
     weeks = max(1, round(((pd.Timestamp(end) - pd.Timestamp(start)).days + 1) / 7))
-    over = f"over these {_count(weeks, 'week')}"
+    over = f"over these {count(weeks, 'week')}"
     row = slopes.iloc[0] if len(slopes) else None
     if (row is None or row["verdict"] == "not enough data yet"
             or pd.isna(row["slope_per_week"])):
         n = 0 if row is None else int(row["n_days"])
         return (f"Numbness trend: not enough logged days yet to say which way it is going "
-                f"({_count(n, 'day')} with a value).")
+                f"({count(n, 'day')} with a value).")
     slope, low, high, n = (float(row["slope_per_week"]), float(row["ci_low"]),
                            float(row["ci_high"]), int(row["n_days"]))
     if row["verdict"] in ("going down", "going up"):
@@ -129,11 +126,11 @@ def trend_sentence(slopes: pd.DataFrame, start, end) -> str:
         size = "lower" if row["verdict"] == "going down" else "higher"
         return (f"Numbness is {way}: about {abs(slope):.1f} points {size} each week {over} "
                 f"(fairly sure: between {_per_week(low)} and {_per_week(high)} a week, "
-                f"{_count(n, 'day')}).")
+                f"{count(n, 'day')}).")
     if abs(low) < 0.005 and abs(high) < 0.005:  # the interval is 0 to 0
-        return f"Numbness shows no overall change {over} ({_count(n, 'day')})."
+        return f"Numbness shows no overall change {over} ({count(n, 'day')})."
     return (f"Numbness shows no clear change {over} (uncertain: between {_per_week(low)} and "
-            f"{_per_week(high)} a week, {_count(n, 'day')}).")
+            f"{_per_week(high)} a week, {count(n, 'day')}).")
 
 
 def recent_text(tables: Tables, client_id: str, end, settings: Settings = DEFAULTS) -> str:
@@ -150,8 +147,8 @@ def recent_text(tables: Tables, client_id: str, end, settings: Settings = DEFAUL
     n_this, n_last = int(row["n_days_this"]), int(row["n_days_last"])
     if n_this < 3 or n_last < 3:
         return ""
-    return (f" Last week ({_range_text(monday, end)[:-5]}): mean numbness "
-            f"{row['this_week']:.1f} ({_count(n_this, 'day')} logged), against "
+    return (f" Last week ({period_text(monday, end)[:-5]}): mean numbness "
+            f"{row['this_week']:.1f} ({count(n_this, 'day')} logged), against "
             f"{row['last_week']:.1f} the week before ({n_last} logged).")
 
 
@@ -166,11 +163,11 @@ def duration_sentence(summary: pd.DataFrame, days: pd.DataFrame, end,
     days inside the stretch without a check-in are counted out loud.
     """
     row = summary.iloc[0] if len(summary) else None
-    end_text = f"the 14 days to {_short_day(end)}"
+    end_text = f"the 14 days to {short_day(end)}"
     if row is None or not int(row["logged_days_14"]):
         return f"Numb days: nothing logged in {end_text}."
     logged, numb = int(row["logged_days_14"]), int(row["numb_days_14"])
-    text = f"Numb on {numb} of {_count(logged, 'day')} logged in {end_text}"
+    text = f"Numb on {numb} of {count(logged, 'day')} logged in {end_text}"
     persistent = row["persistent"]
     if pd.isna(persistent):
         return (text + f": too few days logged to say whether numbness is persistent (at "
@@ -186,7 +183,7 @@ def duration_sentence(summary: pd.DataFrame, days: pd.DataFrame, end,
     last_checkin = pd.Timestamp(known["date"].max()) if len(known) else last_numb
     inside = days[(days["date"] >= onset) & (days["date"] <= last_numb)]
     not_logged = length - int(inside["numb_day"].notna().sum())
-    gaps = f", including {_count(not_logged, 'day')} not logged" if not_logged > 0 else ""
+    gaps = f", including {count(not_logged, 'day')} not logged" if not_logged > 0 else ""
     since_first = onset <= first_checkin
     stopped = last_checkin < pd.Timestamp(end).normalize()
     if since_first and stopped:
@@ -198,10 +195,10 @@ def duration_sentence(summary: pd.DataFrame, days: pd.DataFrame, end,
                    f"{_long_day(first_checkin)} (at least {length} days{gaps})")
     elif stopped:
         stretch = (f"the last numb stretch began {_long_day(onset)} and ran up to the last "
-                   f"check-in on {_long_day(last_checkin)} ({_count(length, 'day')}{gaps})")
+                   f"check-in on {_long_day(last_checkin)} ({count(length, 'day')}{gaps})")
     else:
         stretch = (f"the current numb stretch began {_long_day(onset)} "
-                   f"({_count(length, 'day')}{gaps})")
+                   f"({count(length, 'day')}{gaps})")
     return f"{text}; {stretch}."
 
 
@@ -267,7 +264,7 @@ def _events_text(events: pd.DataFrame, start, end) -> str:
         kind = str(row.kind)
         medication |= kind.startswith("medication")
         detail = "" if pd.isna(getattr(row, "detail", None)) else f" ({str(row.detail)[:80]})"
-        parts.append(f"{kind.replace('_', ' ')}{detail} on {_short_day(row.date)}")
+        parts.append(f"{kind.replace('_', ' ')}{detail} on {short_day(row.date)}")
     text = " Marked: " + "; ".join(parts) + "."
     if medication:
         text += (" Timing alone does not show that a medication change caused anything; talk "
@@ -317,7 +314,7 @@ def fuel(tables: Tables, client_id: str, start=None, end=None,
     weeks = metrics.fuel.weekly(one, settings=settings, start=start, end=end)
     weeks = weeks[weeks["client_id"] == client_id].reset_index(drop=True)
     if weeks.empty or not weeks["days_logged"].sum():
-        return View("fuel", view_title, f"No check-ins in {_range_text(start, end)}: fuel is "
+        return View("fuel", view_title, f"No check-ins in {period_text(start, end)}: fuel is "
                     "unknown here.", None)
     around = event_fuel_text(one, client_id, start, end, settings)
     return View("fuel", view_title, _fuel_sentence(weeks, around),
@@ -401,11 +398,11 @@ def _fuel_sentence(weeks: pd.DataFrame, around: str = "") -> str:
                        "lever start or medication change with a week on either side here).")
     return text + (f"Changed most: {change['label']}, "
                    f"{_fuel_value(change['first'], change['unit'])} in the week of "
-                   f"{_short_day(change['first_week'])} "
-                   f"({_count(change['first_days'], 'day')} logged) against "
+                   f"{short_day(change['first_week'])} "
+                   f"({count(change['first_days'], 'day')} logged) against "
                    f"{_fuel_value(change['last'], change['unit'])} in the week of "
-                   f"{_short_day(change['last_week'])} "
-                   f"({_count(change['last_days'], 'day')} logged)"
+                   f"{short_day(change['last_week'])} "
+                   f"({count(change['last_days'], 'day')} logged)"
                    + ("; a day counts only when answered" if change["unit"] == " days"
                       else "") + ". This compares the first and last week shown and may be "
                    "chance.")

@@ -23,12 +23,11 @@ from reconnect_analysis.explore.client_common import (
     _link,
     _one_client,
     _period,
-    _range_text,
     _style,
     title,
     too_few_days,
 )
-from reconnect_analysis.explore.display import View
+from reconnect_analysis.explore.display import View, period_text
 from reconnect_analysis.fields import CUES
 from reconnect_analysis.report import charts, sections, wording
 from reconnect_analysis.tables import Tables
@@ -154,7 +153,7 @@ def _cue_days_sentence(shares: pd.DataFrame, start, end) -> str:
     total = int((pd.Timestamp(end) - pd.Timestamp(start)).days + 1)
     not_logged = int(shares["days_not_logged"].iloc[0]) if len(shares) else total
     if not int(shares["days_answered"].sum()):
-        return (f"No practice answers in {_range_text(start, end)} ({not_logged} of {total} "
+        return (f"No practice answers in {period_text(start, end)} ({not_logged} of {total} "
                 "days not logged); nothing to count yet.")
     parts = [f"{wording.CUE_NAMES[r.cue]} {r.days_done} of {r.days_answered}"
              + (f" ({r.share:.0%})" if r.days_answered else "")

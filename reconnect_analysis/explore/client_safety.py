@@ -17,14 +17,12 @@ import plotly.graph_objects as go
 from reconnect_analysis import metrics
 from reconnect_analysis.config import DEFAULTS, Settings
 from reconnect_analysis.explore.client_common import (
-    _count,
     _figure,
     _one_client,
     _period,
-    _range_text,
     title,
 )
-from reconnect_analysis.explore.display import View, table_height
+from reconnect_analysis.explore.display import View, count, day_text, period_text, table_height
 from reconnect_analysis.report import sections
 from reconnect_analysis.tables import Tables
 
@@ -53,18 +51,6 @@ def severity(field) -> int:
     """0: self-harm or feeling unsafe (daily or weekly screen), 1: red flags (and any risk
     field not known here), 2: hopelessness."""
     return _SEVERITY.get(str(field), 1)
-
-
-def _day_text(value) -> str:
-    if pd.isna(value):
-        return "date unreadable"
-    day = pd.Timestamp(value)
-    return f"{day:%a} {day.day} {day:%b %Y}"
-
-
-def _day_short(value) -> str:
-    day = pd.Timestamp(value)
-    return f"{day:%a} {day.day} {day:%b}"
 
 
 def hopelessness_text(value) -> str:
@@ -161,7 +147,7 @@ def risk_headline(rows: pd.DataFrame) -> str:
         names = ", ".join(dict.fromkeys(SHORT_NAMES.get(f, str(w).lower())
                                         for f, w in zip(group["field"], group["what"],
                                                         strict=True)))
-        when = "(date unreadable)" if pd.isna(date) else _day_short(date)
+        when = "(date unreadable)" if pd.isna(date) else day_text(date)
         parts.append(f"weekly screen {when}: {names}" + _unreadable(group))
     text = "; ".join(parts)
     return text[:1].upper() + text[1:]
@@ -172,12 +158,12 @@ def _dates_phrase(dates: pd.Series) -> str:
     known = dates.dropna().sort_values()
     parts = []
     if len(known) == 1:
-        parts.append(f" on {_day_short(known.iloc[0])}")
+        parts.append(f" on {day_text(known.iloc[0])}")
     elif len(known) == 2:
-        parts.append(f" on {_day_short(known.iloc[0])} and {_day_short(known.iloc[1])}")
+        parts.append(f" on {day_text(known.iloc[0])} and {day_text(known.iloc[1])}")
     elif len(known):
-        parts.append(f" on {len(known)} days from {_day_short(known.iloc[0])} to "
-                     f"{_day_short(known.iloc[-1])}")
+        parts.append(f" on {len(known)} days from {day_text(known.iloc[0])} to "
+                     f"{day_text(known.iloc[-1])}")
     if undated and parts:
         parts.append(f" and {undated} more with an unreadable date")
     elif undated:
@@ -221,9 +207,9 @@ def safety(tables: Tables, client_id: str, start=None, end=None,
         counts.get("after the chosen weeks", 0))
     n_undated = int(counts.get("date unreadable", 0))
     sentence = (f"⚠ {risk_headline(rows)}. Review before anything else. "
-                f"{_count(len(rows), 'risk answer or red flag', 'risk answers or red flags')}"
+                f"{count(len(rows), 'risk answer or red flag', 'risk answers or red flags')}"
                 f" logged by {client_id} in the table, most serious first: {n_in} in the "
-                f"chosen weeks ({_range_text(start, end)})")
+                f"chosen weeks ({period_text(start, end)})")
     if n_after:
         sentence += f", {n_after} after them"
     if n_undated:
@@ -247,7 +233,7 @@ def _unattributed(tables: Tables) -> str:
     n = int(risks["client_id"].isna().sum())
     if not n:
         return ""
-    return (f" {_count(n, 'risk answer')} in this export could not be tied to any client; "
+    return (f" {count(n, 'risk answer')} in this export could not be tied to any client; "
             "see the caseload overview.")
 
 
@@ -260,14 +246,14 @@ def _silence(tables: Tables, client_id: str, settings: Settings) -> str:
         return ""
     row = row.iloc[0]
     return (f" No check-in for the last {int(row['days_since'])} days of the export: the last "
-            f"one was on {_day_text(row['last_logged'])} (the export runs to "
-            f"{_day_text(row['as_of'])}). Silence can hide risk; consider reaching out.")
+            f"one was on {day_text(row['last_logged'], year=True)} (the export runs to "
+            f"{day_text(row['as_of'], year=True)}). Silence can hide risk; consider reaching out.")
 
 
 def _risk_figure(rows: pd.DataFrame, view_title: str) -> go.Figure:
     marked = rows["when"].isin(["in the chosen weeks", "date unreadable"]).to_numpy()
     fill = np.where(marked, "#fde2e1", "white").tolist()
-    cells = [[_day_text(d) for d in rows["date"]],
+    cells = [[day_text(d, year=True) for d in rows["date"]],
              [html.escape(str(v)) for v in rows["what"]],
              [html.escape(str(v)) for v in rows["value_text"]],
              [html.escape(str(v)) for v in rows["when"]],

@@ -1,6 +1,7 @@
 """What every exploration view returns, and how a notebook shows it.
 
-A view is a figure plus one sentence telling the therapist what to look at. Figures are
+A view is a figure plus one sentence telling the therapist what to look at (days, periods and
+counts in that sentence are written by the small helpers here, the same in every view). Figures are
 shown with Plotly's mimetype renderer: JupyterLab draws them with the Plotly extension that
 ships inside the ``plotly`` package, so no script is fetched from a CDN.
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 
+import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
@@ -82,6 +84,33 @@ def error_line(shell, etype, value, _traceback, tb_offset=None) -> list[str]:
     if shell is not None:
         shell._showtraceback(etype, value, lines)
     return lines
+
+
+def day_text(value, *, year: bool = False) -> str:
+    """A day as ``Sun 22 Nov`` (``Sun 22 Nov 2026`` with ``year``); "date unreadable" when
+    missing. No zero padding."""
+    if value is None or pd.isna(value):
+        return "date unreadable"
+    day = pd.Timestamp(value)
+    return f"{day:%a} {day.day} {day:%b}" + (f" {day.year}" if year else "")
+
+
+def short_day(value) -> str:
+    """A day as ``22 Nov``."""
+    day = pd.Timestamp(value)
+    return f"{day.day} {day:%b}"
+
+
+def period_text(start, end) -> str:
+    """A period as ``28 Sep – 22 Nov 2026`` (both years when they differ)."""
+    start, end = pd.Timestamp(start), pd.Timestamp(end)
+    first = short_day(start) + (f" {start.year}" if start.year != end.year else "")
+    return f"{first} – {short_day(end)} {end.year}"
+
+
+def count(n: int, noun: str, plural: str | None = None) -> str:
+    """``1 day``, ``3 days``; ``plural`` for nouns that do not just take an s."""
+    return f"{n} {noun if n == 1 else (plural or noun + 's')}"
 
 
 def use_offline_plotly() -> None:

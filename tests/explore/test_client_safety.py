@@ -94,7 +94,9 @@ def test_headline_says_what_and_when_most_severe_first_with_weekly_screen_apart(
 
 
 def test_dates_are_written_without_zero_padding():
-    assert client_safety._day_text(pd.Timestamp("2024-06-04")) == "Tue 4 Jun 2024"
+    from reconnect_analysis.explore.display import day_text
+
+    assert day_text(pd.Timestamp("2024-06-04"), year=True) == "Tue 4 Jun 2024"
 
 
 def test_safety_warns_when_the_client_went_quiet_before_the_export_ends():

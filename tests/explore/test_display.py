@@ -84,3 +84,15 @@ def test_a_bug_keeps_its_full_traceback():
     [error] = [o for o in notebook.cells[0].outputs if o["output_type"] == "error"]
     assert error["ename"] == "ZeroDivisionError"
     assert len(error["traceback"]) > 1 and "broken" in "".join(error["traceback"])
+
+
+def test_the_shared_wording_of_days_periods_and_counts():
+    from reconnect_analysis.explore.display import count, day_text, period_text, short_day
+
+    assert day_text(pd.Timestamp("2026-11-22")) == "Sun 22 Nov"
+    assert day_text(pd.NaT) == "date unreadable"
+    assert short_day("2026-11-02") == "2 Nov"
+    assert period_text("2026-09-28", "2026-11-22") == "28 Sep – 22 Nov 2026"
+    assert period_text("2025-12-29", "2026-01-04") == "29 Dec 2025 – 4 Jan 2026"
+    assert (count(1, "day"), count(3, "day"), count(2, "client", "clients")) == (
+        "1 day", "3 days", "2 clients")
